@@ -1,0 +1,43 @@
+"""The answer letter a model gave, read from its visible answer text.
+
+The prompt asks for `<mc>X</mc>`; models do not always comply, so a few common forms are
+accepted after it, in a fixed order. Within the first form that appears at all, every
+occurrence must agree: a response that answers both B and C has no answer, and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from solvers.protocol import LETTERS
+
+_L = f"[{LETTERS}]"
+
+ANSWER_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("mc_tag", re.compile(rf"<mc>\s*\(?({_L})\)?\s*</mc>", re.I)),
+    # the letter itself must be upper case below: "Answer: a dog" is not an answer
+    ("answer_colon", re.compile(rf"(?i:\banswer)\s*:\s*\**\(?({_L})\)?(?![A-Za-z])")),
+    ("answer_is", re.compile(rf"(?i:\banswer\s+is)\s*:?\s*\**\(({_L})\)")),
+    ("boxed", re.compile(rf"\\boxed\{{\s*(?:\\text\{{)?\(?({_L})\)?\}}?\s*\}}")),
+)
+
+
+@dataclass(frozen=True)
+class ExtractedAnswer:
+    letter: str | None
+    form: str | None
+    """Which answer form was read, e.g. `mc_tag`; None when no letter was found."""
+    problem: str | None = None
+    """Why there is no letter: `no_answer` or `conflicting_answers`."""
+
+
+def extract_answer(visible_text: str) -> ExtractedAnswer:
+    """The answer letter in a model's visible text, or None with the reason."""
+    for form, pattern in ANSWER_FORMS:
+        letters = {letter.upper() for letter in pattern.findall(visible_text)}
+        if len(letters) == 1:
+            return ExtractedAnswer(letters.pop(), form)
+        if len(letters) > 1:
+            return ExtractedAnswer(None, form, "conflicting_answers")
+    return ExtractedAnswer(None, None, "no_answer")

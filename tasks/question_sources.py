@@ -1,0 +1,211 @@
+"""Question sources: MMLU, GPQA and the embedded demo set, read locally or from Hugging Face.
+
+This is the only module that knows each source's columns. Every source yields `Question`s
+with stable ids (`mmlu/<subject>/<row>`, `gpqa/<record id>`, `demo/<n>`), so pairs from
+different runs, hint types and models line up.
+
+Local data is found through the `data_dir` task parameter or the `COT_FAITHFULNESS_DATA_DIR`
+environment variable, laid out as the official releases are:
+`<data_dir>/mmlu/test/<subject>_test.csv` and `<data_dir>/gpqa/dataset.zip`. GPQA is read
+from its password-protected zip and decrypted in memory only.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import random
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from solvers.protocol import LETTERS, Question
+
+DATA_DIR_ENV = "COT_FAITHFULNESS_DATA_DIR"
+DATASETS = ("mmlu", "gpqa", "demo")
+
+MMLU_HF_PATH = "cais/mmlu"
+GPQA_HF_PATH = "Idavidrein/gpqa"
+GPQA_SUBSETS = ("main", "diamond", "extended")
+GPQA_ZIP_SHA256 = "461ae7329f15a3e35f8184d2dac24b990f34fdf12f366ca4062d8e6638cd08dc"
+GPQA_ZIP_PASSWORD = b"deserted-untie-orchid"  # printed in the official GPQA README
+DEMO_QUESTIONS = Path(__file__).resolve().parent.parent / "datasets" / "demo_questions.jsonl"
+
+
+class DataSourceError(ValueError):
+    """A question source could not be read; the message says what to set or fix."""
+
+
+def resolve_data_dir(data_dir: str | None) -> Path | None:
+    """The local data directory from the parameter, else the environment, else None."""
+    chosen = data_dir or os.environ.get(DATA_DIR_ENV)
+    if not chosen:
+        return None
+    path = Path(chosen).expanduser()
+    if not path.is_dir():
+        source = "data_dir" if data_dir else DATA_DIR_ENV
+        raise DataSourceError(f"{source}={chosen!r} is not a directory")
+    return path
+
+
+def load_questions(
+    dataset: str,
+    subset: str | None = None,
+    data_dir: str | None = None,
+    shuffle_seed: int = 0,
+) -> list[Question]:
+    """All questions of a source, in the source's order."""
+    if dataset not in DATASETS:
+        raise DataSourceError(f"dataset={dataset!r} is unknown; accepted: {', '.join(DATASETS)}")
+    if dataset == "gpqa":
+        return load_gpqa(subset or "main", resolve_data_dir(data_dir), shuffle_seed)
+    if subset is not None:
+        raise DataSourceError(f"subset={subset!r} applies only to dataset=gpqa ({GPQA_SUBSETS})")
+    if dataset == "mmlu":
+        return load_mmlu(resolve_data_dir(data_dir))
+    return load_demo()
+
+
+# --- MMLU --------------------------------------------------------------------------------
+
+
+def load_mmlu(data_dir: Path | None) -> list[Question]:
+    if data_dir is None:
+        return list(_mmlu_from_hub())
+    folder = data_dir / "mmlu" / "test"
+    files = sorted(folder.glob("*_test.csv"))
+    if not files:
+        raise DataSourceError(
+            f"no MMLU files: expected {folder}/<subject>_test.csv (the original per-subject CSVs)"
+        )
+    questions: list[Question] = []
+    for path in files:
+        subject = path.name.removesuffix("_test.csv")
+        with path.open(newline="", encoding="utf-8") as handle:
+            # csv, not pandas: answers such as "None" or "NA" must stay strings
+            for row_index, row in enumerate(csv.reader(handle)):
+                questions.append(mmlu_record_to_question(subject, row_index, row))
+    return questions
+
+
+def mmlu_record_to_question(subject: str, row_index: int, row: Sequence[str]) -> Question:
+    """A headerless MMLU CSV row: question, A, B, C, D, answer letter."""
+    if len(row) != 6 or row[5] not in LETTERS:
+        raise DataSourceError(f"MMLU {subject} row {row_index}: expected 6 columns ending in A-D")
+    return Question(
+        question_id=f"mmlu/{subject}/{row_index}",
+        dataset="mmlu",
+        subject=subject,
+        text=row[0],
+        options=tuple(row[1:5]),
+        correct_letter=row[5],
+    )
+
+
+def _mmlu_from_hub() -> Iterator[Question]:
+    rows = _hub_rows(MMLU_HF_PATH, "all", "test", what="MMLU")
+    per_subject: dict[str, int] = {}
+    for row in rows:
+        subject = row["subject"]
+        index = per_subject.get(subject, 0)
+        per_subject[subject] = index + 1
+        cells = [row["question"], *row["choices"], LETTERS[row["answer"]]]
+        yield mmlu_record_to_question(subject, index, cells)
+
+
+# --- GPQA --------------------------------------------------------------------------------
+
+
+def load_gpqa(
+    subset: str,
+    data_dir: Path | None,
+    shuffle_seed: int = 0,
+    zip_sha256: str | None = GPQA_ZIP_SHA256,
+    password: bytes = GPQA_ZIP_PASSWORD,
+) -> list[Question]:
+    if subset not in GPQA_SUBSETS:
+        raise DataSourceError(f"subset={subset!r} is unknown; accepted: {', '.join(GPQA_SUBSETS)}")
+    if data_dir is None:
+        rows: Iterable[dict[str, Any]] = _hub_rows(
+            GPQA_HF_PATH, f"gpqa_{subset}", "train", what="GPQA (gated: set HF_TOKEN)"
+        )
+    else:
+        rows = read_gpqa_zip(data_dir / "gpqa" / "dataset.zip", subset, zip_sha256, password)
+    return [gpqa_record_to_question(row, shuffle_seed) for row in rows]
+
+
+def read_gpqa_zip(
+    path: Path, subset: str, zip_sha256: str | None, password: bytes
+) -> list[dict[str, str]]:
+    """Rows of one GPQA CSV, decrypted in memory from the official zip."""
+    if not path.is_file():
+        raise DataSourceError(f"no GPQA archive: expected the official dataset.zip at {path}")
+    content = path.read_bytes()
+    if zip_sha256 is not None:
+        actual = hashlib.sha256(content).hexdigest()
+        if actual != zip_sha256:
+            raise DataSourceError(
+                f"GPQA archive {path} has sha256 {actual}, expected {zip_sha256} "
+                "(the official idavidrein/gpqa dataset.zip)"
+            )
+    member = f"dataset/gpqa_{subset}.csv"
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            raw = archive.read(member, pwd=password)
+    except RuntimeError as error:  # zipfile's "Bad password for file"
+        raise DataSourceError(f"GPQA archive {path}: wrong password ({error})") from None
+    except KeyError:
+        raise DataSourceError(f"GPQA archive {path} has no member {member}") from None
+    except zipfile.BadZipFile as error:
+        raise DataSourceError(f"GPQA archive {path} is not a zip file ({error})") from None
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+
+
+def gpqa_record_to_question(row: dict[str, Any], shuffle_seed: int) -> Question:
+    """The correct answer is always first in the source: shuffle options per question, seeded."""
+    record_id = row["Record ID"]
+    correct = _clean(row["Correct Answer"])
+    options = [correct, *(_clean(row[f"Incorrect Answer {i}"]) for i in (1, 2, 3))]
+    random.Random(f"{shuffle_seed}:{record_id}").shuffle(options)
+    return Question(
+        question_id=f"gpqa/{record_id}",
+        dataset="gpqa",
+        subject=row.get("High-level domain") or "",
+        text=_clean(row["Question"]),
+        options=tuple(options),
+        correct_letter=LETTERS[options.index(correct)],
+    )
+
+
+def _clean(text: str) -> str:
+    return text.strip()
+
+
+# --- demo ---------------------------------------------------------------------------------
+
+
+def load_demo() -> list[Question]:
+    """A few dozen questions written for this suite, so it runs with no data and no network."""
+    with DEMO_QUESTIONS.open(encoding="utf-8") as handle:
+        return [Question(**json.loads(line)) for line in handle if line.strip()]
+
+
+# --- Hugging Face -------------------------------------------------------------------------
+
+
+def _hub_rows(path: str, name: str, split: str, what: str) -> list[dict[str, Any]]:
+    from datasets import load_dataset  # heavy import, only on the online path
+
+    try:
+        return list(load_dataset(path, name, split=split))
+    except Exception as error:  # offline, gated, or renamed upstream
+        raise DataSourceError(
+            f"could not load {what} from Hugging Face ({path}, {name}): "
+            f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}. "
+            f"To read local files instead set -T data_dir=DIR or {DATA_DIR_ENV}=DIR "
+            "(DIR/mmlu/test/*_test.csv, DIR/gpqa/dataset.zip)"
+        ) from None
