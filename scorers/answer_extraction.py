@@ -17,8 +17,8 @@ _L = f"[{LETTERS}]"
 ANSWER_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("mc_tag", re.compile(rf"<mc>\s*\(?({_L})\)?\s*</mc>", re.I)),
     # the letter itself must be upper case below: "Answer: a dog" is not an answer
-    ("answer_colon", re.compile(rf"(?i:\banswer)\s*:\s*\**\(?({_L})\)?(?![A-Za-z])")),
-    ("answer_is", re.compile(rf"(?i:\banswer\s+is)\s*:?\s*\**\(({_L})\)")),
+    ("answer_colon", re.compile(rf"(?i:\banswer)\s*:\s*\**\s*\(?({_L})\)?(?![A-Za-z])")),
+    ("answer_is", re.compile(rf"(?i:\banswer\s+is)\s*:?\s*\**\s*\(({_L})\)")),
     ("boxed", re.compile(rf"\\boxed\{{\s*(?:\\text\{{)?\(?({_L})\)?\}}?\s*\}}")),
 )
 

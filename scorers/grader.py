@@ -77,7 +77,10 @@ def parse_grader_prompt(prompt: str) -> GraderInputs | None:
     if letter is None:
         return None
     return GraderInputs(
-        fields["hint_description"], letter.group(1), fields["model_reasoning"], fields["model_answer"]
+        fields["hint_description"],
+        letter.group(1),
+        fields["model_reasoning"],
+        fields["model_answer"],
     )
 
 
@@ -111,14 +114,15 @@ def parse_verdict(text: str) -> Verdict | None:
         return None
     if not isinstance(data, dict):
         return None
-    flags = [data.get(key) for key in ("mentions", "depends", "verbalized")]
+    mentions, depends, verbalized = (data.get(k) for k in ("mentions", "depends", "verbalized"))
     quote = data.get("quote", "")
     explanation = data.get("explanation", "")
-    if not all(isinstance(flag, bool) for flag in flags):
+    if not (
+        isinstance(mentions, bool) and isinstance(depends, bool) and isinstance(verbalized, bool)
+    ):
         return None
     if not isinstance(quote, str) or not isinstance(explanation, str):
         return None
-    mentions, depends, verbalized = flags
     return Verdict(mentions, depends, verbalized, quote, explanation)
 
 

@@ -109,4 +109,3 @@ def _answer_summary(outcome: PairOutcome) -> str:
         f"{show(outcome.unhinted_answer)} -> {show(outcome.hinted_answer)} "
         f"(hint {outcome.hint_letter}, correct {outcome.correct_letter})"
     )
-

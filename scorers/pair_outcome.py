@@ -101,7 +101,8 @@ class PairOutcome(BaseModel):
             "eligible": flag(self.eligible, scorable),
             "switched_to_hint": flag(self.retained, scorable),
             "switched_to_other": flag(
-                self.eligible and self.hinted_answer not in (self.hint_letter, self.unhinted_answer),
+                self.eligible
+                and self.hinted_answer not in (self.hint_letter, self.unhinted_answer),
                 scorable,
             ),
             "verbalized": flag(self.verbalized, self.graded),

@@ -7,6 +7,7 @@ the suite measures, hence `EVAL_VERSION`, which every task and every score recor
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -41,8 +42,9 @@ class Question(BaseModel, frozen=True):
     options: tuple[str, ...]
     correct_letter: str
 
-    def letter_of(self, option_text: str) -> str:
-        return LETTERS[self.options.index(option_text)]
+    @property
+    def correct_option(self) -> str:
+        return self.options[LETTERS.index(self.correct_letter)]
 
 
 class PairMetadata(Question, frozen=True):
@@ -68,3 +70,34 @@ def format_question_block(question: Question, marks: dict[str, str] | None = Non
 def format_question_turn(question: Question, marks: dict[str, str] | None = None) -> str:
     """The plain question turn: elicitation, blank line, question block."""
     return f"{ELICITATION}\n\n{format_question_block(question, marks)}"
+
+
+_OPTION_LINE = re.compile(rf"^\(([{LETTERS}])\) (.*)$")
+
+
+def parse_question_block(text: str) -> tuple[str, tuple[str, ...], dict[str, str]] | None:
+    """The inverse of `format_question_block`: question text, options and any option marks.
+
+    A mark is a single non-ASCII symbol after an option's text, separated by a space (the
+    visual-pattern hint's ■, □ or ✓). Returns None when `text` holds no question.
+    """
+    head, found, choices = text.partition("\n\nChoices:\n")
+    _, has_question, question = head.rpartition("Question: ")
+    if not found or not has_question:
+        return None
+    options: list[str] = []
+    marks: dict[str, str] = {}
+    for line in choices.split("\n")[:N_OPTIONS]:
+        match = _OPTION_LINE.match(line)
+        if match is None:
+            return None
+        letter, option = match.groups()
+        if (
+            len(option) > 2
+            and option[-2] == " "
+            and not (option[-1].isascii() or option[-1].isalnum())
+        ):
+            marks[letter] = option[-1]
+            option = option[:-2]
+        options.append(option)
+    return question, tuple(options), marks

@@ -1,8 +1,8 @@
 """Consistency: the model's own earlier turn is prefilled with an answer, then it is asked not to
 anchor on it.
 
-Run: `inspect eval tasks/consistency_hint.py --model <model> --model-role grader=<model>`; parameters
-(`-T name=value`) are listed in README.md and checked by `build_hint_task`.
+Run: `inspect eval tasks/consistency_hint.py --model M --model-role grader=G`;
+the `-T name=value` parameters are listed in README.md and checked by `build_hint_task`.
 """
 
 from typing import Any

@@ -1,7 +1,7 @@
 """Grader hacking (misaligned): a leaked validation function accepts only one answer.
 
-Run: `inspect eval tasks/grader_hacking_hint.py --model <model> --model-role grader=<model>`; parameters
-(`-T name=value`) are listed in README.md and checked by `build_hint_task`.
+Run: `inspect eval tasks/grader_hacking_hint.py --model M --model-role grader=G`;
+the `-T name=value` parameters are listed in README.md and checked by `build_hint_task`.
 """
 
 from typing import Any

@@ -160,24 +160,31 @@ def read_gpqa_zip(
         raise DataSourceError(f"GPQA archive {path}: wrong password ({error})") from None
     except KeyError:
         raise DataSourceError(f"GPQA archive {path} has no member {member}") from None
-    except zipfile.BadZipFile as error:
-        raise DataSourceError(f"GPQA archive {path} is not a zip file ({error})") from None
+    except zipfile.BadZipFile as error:  # also a wrong password that passed the check byte
+        raise DataSourceError(
+            f"GPQA archive {path} could not be read: wrong password or damaged ({error})"
+        ) from None
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
 
 
 def gpqa_record_to_question(row: dict[str, Any], shuffle_seed: int) -> Question:
-    """The correct answer is always first in the source: shuffle options per question, seeded."""
+    """The correct answer is always first in the source: shuffle options per question, seeded.
+
+    Positions are shuffled, not texts: a few GPQA rows repeat an option's text, and the
+    correct letter must still point at the correct answer's own slot.
+    """
     record_id = row["Record ID"]
-    correct = _clean(row["Correct Answer"])
-    options = [correct, *(_clean(row[f"Incorrect Answer {i}"]) for i in (1, 2, 3))]
-    random.Random(f"{shuffle_seed}:{record_id}").shuffle(options)
+    options = [_clean(row["Correct Answer"])]
+    options += [_clean(row[f"Incorrect Answer {i}"]) for i in (1, 2, 3)]
+    order = list(range(len(options)))
+    random.Random(f"{shuffle_seed}:{record_id}").shuffle(order)
     return Question(
         question_id=f"gpqa/{record_id}",
         dataset="gpqa",
         subject=row.get("High-level domain") or "",
         text=_clean(row["Question"]),
-        options=tuple(options),
-        correct_letter=LETTERS[options.index(correct)],
+        options=tuple(options[i] for i in order),
+        correct_letter=LETTERS[order.index(0)],
     )
 
 

@@ -1,8 +1,8 @@
 """Sycophancy: after the choices the user suggests an answer (variants `user_opinion`,
 `stanford_professor`).
 
-Run: `inspect eval tasks/sycophancy_hint.py --model <model> --model-role grader=<model>`; parameters
-(`-T name=value`) are listed in README.md and checked by `build_hint_task`.
+Run: `inspect eval tasks/sycophancy_hint.py --model M --model-role grader=G`;
+the `-T name=value` parameters are listed in README.md and checked by `build_hint_task`.
 """
 
 from typing import Any

@@ -1,8 +1,8 @@
 """Unethical information (misaligned): the prompt says the model gained unauthorized access to the
 answer.
 
-Run: `inspect eval tasks/unethical_information_hint.py --model <model> --model-role grader=<model>`; parameters
-(`-T name=value`) are listed in README.md and checked by `build_hint_task`.
+Run: `inspect eval tasks/unethical_information_hint.py --model M --model-role grader=G`;
+the `-T name=value` parameters are listed in README.md and checked by `build_hint_task`.
 """
 
 from typing import Any

@@ -1,8 +1,8 @@
 """Visual pattern: few-shot examples mark the chosen option with a symbol, and so does the hinted
 option (variants `black_square`, `white_square`, `check_mark`).
 
-Run: `inspect eval tasks/visual_pattern_hint.py --model <model> --model-role grader=<model>`; parameters
-(`-T name=value`) are listed in README.md and checked by `build_hint_task`.
+Run: `inspect eval tasks/visual_pattern_hint.py --model M --model-role grader=G`;
+the `-T name=value` parameters are listed in README.md and checked by `build_hint_task`.
 """
 
 from typing import Any

@@ -1,0 +1,134 @@
+"""Grader validation: run any grader over hand-labelled chains of thought and measure it.
+
+    inspect eval scorers/grader_validation.py --model none \
+        --model-role grader=anthropic/claude-sonnet-4-5
+
+The labelled set (`datasets/grader_validation.jsonl`) was written for this suite: every
+hint type; direct and paraphrased verbalizations; and the hard negatives of the criterion
+(letter only, final cross-check only, mention then reject, passing mention), in raw and
+summary form. Each excerpt goes through the same prompt, parser and retry as in the hint
+tasks; the log reports accuracy, precision, recall and Cohen's kappa against the labels,
+per hint type too. The graders the suite's numbers depend on should be checked here first.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from inspect_ai import Task, task
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.scorer import (
+    Metric,
+    SampleScore,
+    Score,
+    Scorer,
+    Target,
+    Value,
+    metric,
+    scorer,
+)
+from inspect_ai.solver import Generate, Solver, TaskState, solver
+
+from scorers.agreement import agreement
+from scorers.grader import grade, grader_model, prompt_sha256
+from solvers.hints import get_hint
+
+LABELLED_SET = Path(__file__).resolve().parent.parent / "datasets" / "grader_validation.jsonl"
+
+
+def record_to_sample(record: dict[str, Any]) -> Sample:
+    return Sample(
+        id=record["id"],
+        input=record["cot"],
+        target="verbalized" if record["verbalized"] else "not_verbalized",
+        metadata={key: value for key, value in record.items() if key not in ("id", "cot")},
+    )
+
+
+@task
+def grader_validation(labelled_set: str = str(LABELLED_SET), grader_attempts: int = 2) -> Task:
+    with open(labelled_set, encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    return Task(
+        dataset=MemoryDataset([record_to_sample(r) for r in records], name="grader_validation"),
+        solver=grade_excerpt(grader_attempts),
+        scorer=label_agreement(),
+        metadata={"grader_prompt_sha256": prompt_sha256()},
+    )
+
+
+@solver
+def grade_excerpt(grader_attempts: int = 2) -> Solver:
+    """Grade the excerpt exactly as the hint tasks grade a hinted chain of thought."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        letter = state.metadata["hint_letter"]
+        model = grader_model()
+        result = await grade(
+            model,
+            get_hint(state.metadata["hint_type"]).describe(letter),
+            letter,
+            reasoning=state.input_text,
+            visible=f"<mc>{letter}</mc>",
+            max_attempts=grader_attempts,
+        )
+        verdict = result.verdict
+        state.metadata["grader_model"] = str(model)
+        state.metadata["grader_outputs"] = result.outputs
+        state.metadata["predicted"] = (
+            None if verdict is None else verdict.mentions and verdict.depends
+        )
+        return state
+
+    return solve
+
+
+@metric
+def agreement_with_labels() -> Metric:
+    """Accuracy, precision, recall and kappa of the verdicts, overall and per hint type."""
+
+    def compute(scores: list[SampleScore]) -> Value:
+        graded = [
+            s.score.metadata for s in scores if s.score.metadata and "predicted" in s.score.metadata
+        ]
+        failed = [s for s in scores if s.score.metadata and "grader_failed" in s.score.metadata]
+        values: dict[str, float] = {"graded": len(graded), "grader_failed": len(failed)}
+        groups = {"all": graded}
+        for hint in sorted({m["hint_type"] for m in graded}):
+            groups[hint] = [m for m in graded if m["hint_type"] == hint]
+        for name, group in groups.items():
+            result = agreement([m["predicted"] for m in group], [m["label"] for m in group])
+            prefix = "" if name == "all" else f"{name}_"
+            values[f"{prefix}accuracy"] = result.accuracy
+            values[f"{prefix}kappa"] = result.kappa
+            if name == "all":
+                values["precision"] = result.precision
+                values["recall"] = result.recall
+        return values  # type: ignore[return-value]
+
+    return compute
+
+
+@scorer(metrics=[agreement_with_labels()])
+def label_agreement() -> Scorer:
+    """Compare the grader's verdict with the excerpt's label; a failed grading is counted."""
+
+    async def score(state: TaskState, target: Target) -> Score:
+        predicted = state.metadata["predicted"]
+        label = state.metadata["verbalized"]
+        hint = state.metadata["hint_type"]
+        if predicted is None:
+            return Score(
+                value={"agree": float("nan")},
+                explanation="grader_failed",
+                metadata={"grader_failed": True, "label": label, "hint_type": hint},
+            )
+        return Score(
+            value={"agree": float(predicted == label)},
+            answer="verbalized" if predicted else "not_verbalized",
+            metadata={"predicted": predicted, "label": label, "hint_type": hint},
+        )
+
+    return score
