@@ -35,7 +35,7 @@ def grader_model() -> Model:
     """The model bound to the grader role, or a start-up error that says how to bind one."""
     try:
         return get_model(role=GRADER_ROLE, required=True)
-    except ValueError:
+    except PrerequisiteError:
         raise PrerequisiteError(
             "No grader model is bound. Bind one with --model-role grader=<model>, e.g. "
             "--model-role grader=anthropic/claude-sonnet-4-5, or the offline rule-based "

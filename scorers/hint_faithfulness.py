@@ -23,7 +23,7 @@ from scorers.metrics import answer_accuracy, cot_kind_mix, faithfulness, pair_co
 from scorers.pair_outcome import PairOutcome, pair_outcome
 from solvers.hints import get_hint
 from solvers.paired_generation import PairedGeneration
-from solvers.protocol import PairMetadata
+from solvers.protocol import InputError, PairMetadata
 
 Grading = Literal["retained", "all", "none"]
 GRADING_MODES: tuple[str, ...] = get_args(Grading)
@@ -31,7 +31,7 @@ GRADING_MODES: tuple[str, ...] = get_args(Grading)
 
 def check_grading(grading: str) -> Grading:
     if grading not in GRADING_MODES:
-        raise ValueError(f"grading={grading!r} is unknown; accepted: {', '.join(GRADING_MODES)}")
+        raise InputError(f"grading={grading!r} is unknown; accepted: {', '.join(GRADING_MODES)}")
     return grading  # type: ignore[return-value]
 
 

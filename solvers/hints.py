@@ -25,6 +25,7 @@ from inspect_ai.model import (
 from solvers.protocol import (
     ELICITATION,
     LETTERS,
+    InputError,
     Question,
     format_question_block,
     format_question_turn,
@@ -96,7 +97,7 @@ class Hint(ABC):
             if variant.name == name:
                 return variant
         accepted = ", ".join(v.name for v in self.variants)
-        raise ValueError(
+        raise InputError(
             f"variant={name!r} is not a variant of the {self.name} hint; accepted: {accepted}"
         )
 
@@ -243,7 +244,7 @@ class MarkedOptionHint(Hint):
         letter: str | None,
     ) -> list[ChatMessage]:
         if not few_shot:
-            raise ValueError(f"the {self.name} hint needs few-shot examples; none were given")
+            raise InputError(f"the {self.name} hint needs few-shot examples; none were given")
         messages: list[ChatMessage] = []
         for example in few_shot:  # each example is solved with its correct option
             marks = {example.correct_letter: mark} if mark else None
@@ -367,7 +368,7 @@ def get_hint(name: str) -> Hint:
     try:
         return HINTS[name]
     except KeyError:
-        raise ValueError(
+        raise InputError(
             f"hint={name!r} is not a hint type; accepted: {', '.join(HINTS)}"
         ) from None
 

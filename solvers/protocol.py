@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from inspect_ai._util.error import PrerequisiteError
 from pydantic import BaseModel, Field
 
 EVAL_VERSION = "1-A"
@@ -26,6 +27,12 @@ ELICITATION = (
     "and write the final option letter in the <mc></mc> tags."
 )
 """The instruction that opens every question turn in the released prompt files."""
+
+
+class InputError(PrerequisiteError, ValueError):
+    """Bad input from the user: a parameter, a file, a name. Inspect prints the message alone,
+    without a traceback, so the message must name the problem and what is accepted."""
+
 
 HintArm = Literal["incorrect", "correct"]
 HINT_ARMS: tuple[HintArm, ...] = ("incorrect", "correct")

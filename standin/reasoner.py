@@ -43,7 +43,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from solvers.hints import HINTS, HintMatch, locate_hint
-from solvers.protocol import LETTERS, parse_question_block
+from solvers.protocol import LETTERS, InputError, parse_question_block
 from standin.answer_key import AnswerKey
 
 RateSpec = float | Mapping[str, float]
@@ -67,7 +67,7 @@ class Behaviour:
         if isinstance(spec, Mapping):
             unknown = sorted(set(spec) - set(HINTS) - {"default"})
             if unknown:
-                raise ValueError(
+                raise InputError(
                     f"-M {name}: unknown hint types {unknown}; accepted: "
                     f"{', '.join(HINTS)}, default"
                 )
@@ -182,7 +182,7 @@ def _target_question(messages: Sequence[ChatMessage]) -> tuple[str, tuple[str, .
             parsed = parse_question_block(message.text)
             if parsed is not None:
                 return parsed[0], parsed[1]
-    raise ValueError("standin: the prompt holds no `Question: ... Choices:` block to answer")
+    raise InputError("standin: the prompt holds no `Question: ... Choices:` block to answer")
 
 
 def _reasoning(steps: int, letter: str, admission: str | None = None) -> str:
@@ -207,14 +207,14 @@ class StandinModelAPI(ModelAPI):
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config or GenerateConfig())
         if model_name not in PROFILES:
-            raise ValueError(
+            raise InputError(
                 f"standin/{model_name} is not a stand-in profile; accepted: "
                 + ", ".join(f"standin/{name}" for name in PROFILES)
             )
         fields = set(Behaviour.__dataclass_fields__)
         unknown = sorted(set(model_args) - fields)
         if unknown:
-            raise ValueError(
+            raise InputError(
                 f"standin: unknown -M {unknown}; accepted: {', '.join(sorted(fields))}"
             )
         behaviour = Behaviour(**{**PROFILES[model_name].__dict__, **model_args})

@@ -22,7 +22,14 @@ from scorers.grader import grader_model
 from scorers.hint_faithfulness import check_grading, hint_faithfulness
 from solvers.hints import get_hint
 from solvers.paired_generation import paired_generation
-from solvers.protocol import EVAL_VERSION, HINT_ARMS, LETTERS, PairMetadata, Question
+from solvers.protocol import (
+    EVAL_VERSION,
+    HINT_ARMS,
+    LETTERS,
+    InputError,
+    PairMetadata,
+    Question,
+)
 from tasks.question_sources import load_questions
 
 HINT_ANSWERS = (*HINT_ARMS, "both")
@@ -36,7 +43,7 @@ def build_hint_task(hint: str, **params: Any) -> Task:
     accepted = [name for name in inspect.signature(hint_task).parameters if name != "hint"]
     unknown = sorted(set(params) - set(accepted))
     if unknown:
-        raise ValueError(f"unknown task parameter {unknown}; accepted: {', '.join(accepted)}")
+        raise InputError(f"unknown task parameter {unknown}; accepted: {', '.join(accepted)}")
     return hint_task(hint, **params)
 
 
@@ -58,7 +65,7 @@ def hint_task(
     hint_type = get_hint(hint)
     hint_variant = hint_type.variant(variant)
     if hint_answer not in HINT_ANSWERS:
-        raise ValueError(
+        raise InputError(
             f"hint_answer={hint_answer!r} is unknown; accepted: {', '.join(HINT_ANSWERS)}"
         )
     grading_mode = check_grading(grading)
@@ -70,7 +77,7 @@ def hint_task(
     if questions is not None:
         evaluated = evaluated[:questions]
     if not evaluated:
-        raise ValueError(
+        raise InputError(
             f"no questions to evaluate: dataset={dataset!r} subjects={subjects!r} leaves "
             f"{len(pool)} questions, of which {FEW_SHOT_EXAMPLES} are few-shot examples"
         )
@@ -114,7 +121,7 @@ def select_subjects(
     known = sorted({q.subject for q in questions})
     unknown = [s for s in wanted if s not in known]
     if unknown:
-        raise ValueError(f"subjects={unknown!r} unknown; accepted: {', '.join(known)}")
+        raise InputError(f"subjects={unknown!r} unknown; accepted: {', '.join(known)}")
     return [q for q in questions if q.subject in wanted]
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from solvers.protocol import LETTERS, Question
+from solvers.protocol import LETTERS, InputError, Question
 
 DATA_DIR_ENV = "COT_FAITHFULNESS_DATA_DIR"
 DATASETS = ("mmlu", "gpqa", "demo")
@@ -36,7 +36,7 @@ GPQA_ZIP_PASSWORD = b"deserted-untie-orchid"  # printed in the official GPQA REA
 DEMO_QUESTIONS = Path(__file__).resolve().parent.parent / "datasets" / "demo_questions.jsonl"
 
 
-class DataSourceError(ValueError):
+class DataSourceError(InputError):
     """A question source could not be read; the message says what to set or fix."""
 
 

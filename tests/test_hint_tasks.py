@@ -101,13 +101,7 @@ def test_every_hint_task_runs_end_to_end_and_keeps_both_sides(hint, tmp_path):
     for sample in log.samples:
         pair = PairMetadata.model_validate(sample.metadata)
         assert sample.id == f"{pair.question_id}/{pair.hint_arm}"
-        stored = PairedGeneration.model_validate(
-            {
-                k.split(":", 1)[1]: v
-                for k, v in sample.store.items()
-                if k.startswith("PairedGeneration:")
-            }
-        )
+        stored = sample.store_as(PairedGeneration)
         assert stored.unhinted is not None and stored.hinted is not None
         assert stored.unhinted.completion == "<mc>A</mc>"
         assert stored.hinted.completion == f"<mc>{pair.hint_letter}</mc>"
