@@ -17,6 +17,7 @@ For one cell, over pairs whose two answers parsed (PROTOCOL.md §3):
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -181,6 +182,11 @@ def bootstrap_normalized(
         return np.full(n_boot, np.nan)
     [totals] = resample_totals([counts], n_boot, seed)
     return normalized_scores(totals.astype(np.float64), n_options)[4]
+
+
+def dataset_seed(seed: int, dataset: str) -> int:
+    """Independent draws per dataset, the same for every model (so differences pair up)."""
+    return seed ^ zlib.crc32(dataset.encode())
 
 
 def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float, float]:

@@ -1,0 +1,1 @@
+"""The post-hoc report: a folder of suite logs -> faithfulness tables, comparisons, figures."""

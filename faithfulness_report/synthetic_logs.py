@@ -1,0 +1,137 @@
+"""Synthetic suite logs with chosen outcomes, for the report's tests and its benchmark.
+
+A log written here has what a real hint-task log has where the report looks: the task
+metadata and, per sample, a `hint_faithfulness` score whose metadata is a `PairOutcome`.
+Nothing else (no prompts, no events), so 100,000 samples are quick to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from inspect_ai.log import (
+    EvalConfig,
+    EvalDataset,
+    EvalLog,
+    EvalSample,
+    EvalSpec,
+    write_eval_log,
+)
+from inspect_ai.scorer import Score
+
+from scorers.pair_outcome import PairOutcome
+from solvers.hints import get_hint
+from solvers.protocol import EVAL_VERSION
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One scored pair, as a test states it."""
+
+    question: str
+    unhinted: str | None
+    hinted: str | None
+    hint: str
+    correct: str = "A"
+    verbalized: bool | None = None
+    unscorable: str | None = None
+    arm: str = "incorrect"
+    epoch: int = 1
+    tokens: int = 100
+    grader: str | None = "offline_grader/rules"
+    grader_prompt: str = "prompt-v1"
+    eval_version: str = EVAL_VERSION
+
+    def outcome(self, hint_type: str, variant: str) -> PairOutcome:
+        graded = self.verbalized is not None
+        return PairOutcome(
+            eval_version=self.eval_version,
+            question_id=self.question,
+            hint_type=hint_type,
+            hint_variant=variant,
+            hint_arm=self.arm,
+            hint_letter=self.hint,
+            correct_letter=self.correct,
+            unhinted_answer=self.unhinted,
+            hinted_answer=self.hinted,
+            cot_kind="raw",
+            cot_chars=self.tokens * 4,
+            hinted_output_tokens=self.tokens,
+            reasoning_tokens=self.tokens - 1,
+            unscorable=self.unscorable,  # type: ignore[arg-type]
+            graded=graded,
+            mentions=self.verbalized,
+            depends=self.verbalized,
+            verbalized=self.verbalized,
+            grader_model=self.grader if graded else None,
+            grader_prompt_sha256=self.grader_prompt if graded else None,
+        )
+
+
+def write_log(
+    folder: Path,
+    model: str,
+    hint_type: str,
+    pairs: Sequence[Pair],
+    *,
+    dataset: str = "mmlu",
+    variant: str | None = None,
+    created: str = "2026-11-22T10:00:00+00:00",
+    status: str = "success",
+    total_samples: int | None = None,
+    extra_scores: dict[str, Sequence[Pair]] | None = None,
+    name: str | None = None,
+) -> Path:
+    """A `.eval` log of one hint task; `extra_scores` adds re-grades (`hint_faithfulness1`)."""
+    hint = get_hint(hint_type)
+    variant_name = hint.variant(variant).name
+    arms = sorted({p.arm for p in pairs})
+    samples = []
+    for index, pair in enumerate(pairs):
+        scores = {"hint_faithfulness": _score(pair.outcome(hint_type, variant_name))}
+        for scorer, regraded in (extra_scores or {}).items():
+            scores[scorer] = _score(regraded[index].outcome(hint_type, variant_name))
+        samples.append(
+            EvalSample(
+                id=f"{pair.question}/{pair.arm}",
+                epoch=pair.epoch,
+                input="(synthetic)",
+                target=pair.correct,
+                scores=scores,
+            )
+        )
+    log = EvalLog(
+        status=status,  # type: ignore[arg-type]
+        eval=EvalSpec(
+            created=created,
+            task=f"{hint_type}_hint",
+            task_version=EVAL_VERSION,
+            dataset=EvalDataset(
+                name=dataset, samples=total_samples or len({s.id for s in samples})
+            ),
+            model=model,
+            config=EvalConfig(epochs=max(p.epoch for p in pairs)),
+            metadata={
+                "suite": "cot-faithfulness",
+                "eval_version": EVAL_VERSION,
+                "hint_type": hint_type,
+                "hint_category": hint.category,
+                "hint_variant": variant_name,
+                "hint_arms": arms,
+                "dataset": dataset,
+                "subset": None,
+                "seed": 0,
+            },
+        ),
+        samples=samples,
+    )
+    stem = name or f"{model.replace('/', '-')}_{hint_type}_{variant_name}_{dataset}_{created[:19]}"
+    path = folder / f"{stem.replace(':', '-')}.eval"
+    write_eval_log(log, str(path))
+    return path
+
+
+def _score(outcome: PairOutcome) -> Score:
+    return Score(value=outcome.value(), metadata=outcome.model_dump())
