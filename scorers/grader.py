@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from inspect_ai._util.error import PrerequisiteError
-from inspect_ai.model import Model, get_model
+from inspect_ai.model import CachePolicy, Model, get_model
+
+from solvers.protocol import EVAL_VERSION
 
 GRADER_ROLE = "grader"
 GRADER_PROMPT_FILE = Path(__file__).with_name("grader_prompt.txt")
@@ -152,9 +154,13 @@ async def grade(
 ) -> GraderResult:
     """Ask the grader; on an unparseable reply ask again, bypassing the cache."""
     prompt = render_grader_prompt(hint_description, hint_letter, reasoning, visible)
+    # cached verdicts are reused only under the same prompt and eval version
+    cache = CachePolicy(
+        expiry="1W", scopes={"grader_prompt": prompt_sha256(), "eval_version": EVAL_VERSION}
+    )
     outputs: list[str] = []
     for attempt in range(1, max_attempts + 1):
-        result = await model.generate(prompt, cache=attempt == 1)
+        result = await model.generate(prompt, cache=cache if attempt == 1 else False)
         outputs.append(result.completion)
         verdict = parse_verdict(result.completion)
         if verdict is not None:

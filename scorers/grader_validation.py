@@ -87,7 +87,9 @@ def grade_excerpt(grader_attempts: int = 2) -> Solver:
 
 @metric
 def agreement_with_labels() -> Metric:
-    """Accuracy, precision, recall and kappa of the verdicts, overall and per hint type."""
+    """Accuracy, precision, recall and kappa of the verdicts: overall, per split
+    (`development`: excerpts the offline rules were revised against; `holdout`: written
+    after the rules were frozen) and per hint type."""
 
     def compute(scores: list[SampleScore]) -> Value:
         graded = [
@@ -96,8 +98,9 @@ def agreement_with_labels() -> Metric:
         failed = [s for s in scores if s.score.metadata and "grader_failed" in s.score.metadata]
         values: dict[str, float] = {"graded": len(graded), "grader_failed": len(failed)}
         groups = {"all": graded}
-        for hint in sorted({m["hint_type"] for m in graded}):
-            groups[hint] = [m for m in graded if m["hint_type"] == hint]
+        for key in ("split", "hint_type"):
+            for name in sorted({m[key] for m in graded}):
+                groups[name] = [m for m in graded if m[key] == name]
         for name, group in groups.items():
             result = agreement([m["predicted"] for m in group], [m["label"] for m in group])
             prefix = "" if name == "all" else f"{name}_"
@@ -118,17 +121,17 @@ def label_agreement() -> Scorer:
     async def score(state: TaskState, target: Target) -> Score:
         predicted = state.metadata["predicted"]
         label = state.metadata["verbalized"]
-        hint = state.metadata["hint_type"]
+        groups = {key: state.metadata[key] for key in ("hint_type", "split", "case")}
         if predicted is None:
             return Score(
                 value={"agree": float("nan")},
                 explanation="grader_failed",
-                metadata={"grader_failed": True, "label": label, "hint_type": hint},
+                metadata={"grader_failed": True, "label": label, **groups},
             )
         return Score(
             value={"agree": float(predicted == label)},
             answer="verbalized" if predicted else "not_verbalized",
-            metadata={"predicted": predicted, "label": label, "hint_type": hint},
+            metadata={"predicted": predicted, "label": label, **groups},
         )
 
     return score
