@@ -24,9 +24,10 @@ question it has no notion of correctness and answers uniformly at random (seeded
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from inspect_ai.model import (
@@ -205,7 +206,6 @@ class StandinModelAPI(ModelAPI):
         config: GenerateConfig | None = None,
         **model_args: Any,
     ) -> None:
-        super().__init__(model_name, base_url, api_key, [], config or GenerateConfig())
         if model_name not in PROFILES:
             raise InputError(
                 f"standin/{model_name} is not a stand-in profile; accepted: "
@@ -218,6 +218,11 @@ class StandinModelAPI(ModelAPI):
                 f"standin: unknown -M {unknown}; accepted: {', '.join(sorted(fields))}"
             )
         behaviour = Behaviour(**{**PROFILES[model_name].__dict__, **model_args})
+        # Inspect's cache key holds the model name and base URL but not -M arguments: the
+        # behaviour goes into the base URL, so a cached answer is never served to a
+        # stand-in that behaves differently (and the log records what it was).
+        behaviour_url = "standin://" + json.dumps(asdict(behaviour), sort_keys=True)
+        super().__init__(model_name, behaviour_url, api_key, [], config or GenerateConfig())
         self.reasoner = StandinReasoner(behaviour, AnswerKey(behaviour.data_dir))
 
     async def generate(
