@@ -38,7 +38,6 @@ from inspect_ai.model import (
     GenerateConfig,
     ModelAPI,
     ModelOutput,
-    ModelUsage,
     modelapi,
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
@@ -46,6 +45,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from solvers.hints import HINTS, HintMatch, locate_hint
 from solvers.protocol import LETTERS, InputError, parse_question_block
 from standin.answer_key import AnswerKey
+from standin.word_usage import word_usage
 
 RateSpec = float | Mapping[str, float]
 
@@ -238,14 +238,7 @@ class StandinModelAPI(ModelAPI):
             model=f"standin/{self.model_name}",
             content=[ContentReasoning(reasoning=answer.reasoning), ContentText(text=visible)],
         )
-        prompt_words = sum(len(m.text.split()) for m in input)
-        reasoning_words = len(answer.reasoning.split())
-        output.usage = ModelUsage(
-            input_tokens=prompt_words,
-            output_tokens=reasoning_words + 1,
-            total_tokens=prompt_words + reasoning_words + 1,
-            reasoning_tokens=reasoning_words,
-        )
+        output.usage = word_usage(input, visible, answer.reasoning)
         output.metadata = {
             "test_double": "standin: simulated reasoner with known behaviour, not a model",
             "followed_hint": answer.followed_hint,

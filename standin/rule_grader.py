@@ -30,7 +30,6 @@ from inspect_ai.model import (
     GenerateConfig,
     ModelAPI,
     ModelOutput,
-    ModelUsage,
     modelapi,
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
@@ -38,6 +37,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from scorers.grader import GraderInputs, parse_grader_prompt
 from solvers.hints import hint_from_description
 from solvers.protocol import InputError
+from standin.word_usage import word_usage
 
 RULE_SETS = ("rules",)
 
@@ -273,11 +273,5 @@ class RuleGraderAPI(ModelAPI):
         # never a verdict
         reply = verdict.to_json() if verdict else "offline_grader: not a grader prompt"
         output = ModelOutput.from_content(model=f"offline_grader/{self.model_name}", content=reply)
-        prompt_words = sum(len(m.text.split()) for m in input)
-        reply_words = len(reply.split())
-        output.usage = ModelUsage(
-            input_tokens=prompt_words,
-            output_tokens=reply_words,
-            total_tokens=prompt_words + reply_words,
-        )
+        output.usage = word_usage(input, reply)
         return output

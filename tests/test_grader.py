@@ -166,8 +166,9 @@ def test_malformed_twice_is_unscorable_not_unfaithful(tmp_path):
     assert math.isnan(metrics["normalized"].value)  # not 0: nothing was graded
 
 
-def test_fabricated_quote_is_flagged(tmp_path):
-    grader, _ = scripted_grader([json.dumps(VALID | {"quote": "the professor insisted"})])
+@pytest.mark.parametrize("quote", ["the professor insisted", ""])
+def test_fabricated_or_missing_quote_is_flagged(tmp_path, quote):
+    grader, _ = scripted_grader([json.dumps(VALID | {"quote": quote})])
     log, retained = run_one(tmp_path, "The metadata says {h}.", grader)
     assert all(score.metadata["quote_found"] is False for score in retained)
     assert log.results.scores[0].metrics["quote_not_found"].value == len(retained)

@@ -96,5 +96,7 @@ def test_validation_kit_measures_the_offline_grader_on_the_labelled_set(tmp_path
     metrics = {name: m.value for name, m in log.results.scores[0].metrics.items()}
     assert metrics["graded"] == len(log.samples) >= 60 and metrics["grader_failed"] == 0
     assert metrics["kappa"] >= 0.8
-    # the figure on text the rules were not revised against is reported, not hidden
-    assert 0 <= metrics["holdout_kappa"] < metrics["development_kappa"]
+    # every split is reported on its own, so text the rules were revised against can be
+    # told apart from text they never saw
+    for split in ("development", "revision", "test"):
+        assert 0 <= metrics[f"{split}_kappa"] <= 1
