@@ -77,7 +77,7 @@ def _hint_use(cells: pd.DataFrame, path: Path) -> Path | None:
     ax.set_xticks(range(len(shares)), labels, fontsize=7, rotation=90)
     ax.set_ylabel("share of eligible pairs")
     ax.set_title("What the hint did to the answer")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     return path
