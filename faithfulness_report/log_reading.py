@@ -8,6 +8,8 @@ completed; when the same run was made twice, the newest log wins and the older i
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,9 +90,10 @@ def read_pairs(log_dirs: list[str]) -> PairTable:
             continue
         headers.append((header, note))
 
+    runs = _newest_runs(headers, table.warnings)
     frames = []
-    for header, note in _newest_runs(headers, table.warnings):
-        frame = _log_pairs(header, note)
+    for (_, note), (frame, read_note) in zip(runs, _read_all(runs), strict=True):
+        note.__dict__.update(read_note.__dict__)
         if frame is not None:
             frames.append(frame)
     if not frames:
@@ -134,7 +137,19 @@ def _newest_runs(
     return chosen
 
 
-def _log_pairs(header: EvalLog, note: LogNote) -> pd.DataFrame | None:
+def _read_all(
+    runs: list[tuple[EvalLog, LogNote]],
+) -> list[tuple[pd.DataFrame | None, LogNote]]:
+    """Read the logs' sample summaries, one process per core: reading is CPU-bound
+    (validating every summary), and logs are independent."""
+    workers = min(len(runs), os.cpu_count() or 1)
+    if workers < 2:
+        return [_log_pairs(header, note) for header, note in runs]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_log_pairs, *zip(*runs, strict=True)))
+
+
+def _log_pairs(header: EvalLog, note: LogNote) -> tuple[pd.DataFrame | None, LogNote]:
     meta = header.eval.metadata or {}
     epochs = header.eval.config.epochs or 1
     note.total = (header.eval.dataset.samples or 0) * epochs
@@ -171,5 +186,5 @@ def _log_pairs(header: EvalLog, note: LogNote) -> pd.DataFrame | None:
     if not rows:
         note.used = False
         note.note = note.note or "no scored samples"
-        return None
-    return pd.DataFrame(rows)
+        return None, note
+    return pd.DataFrame(rows), note

@@ -9,6 +9,7 @@ prompt as delimited data; any delimiter inside it is defused first.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -168,5 +169,7 @@ async def grade(
     return GraderResult(None, max_attempts, outputs)
 
 
+@functools.cache
 def prompt_sha256() -> str:
+    """The hash of the prompt actually in use (stored with every verdict)."""
     return hashlib.sha256(GRADER_PROMPT.encode("utf-8")).hexdigest()
