@@ -9,33 +9,26 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any
+from pathlib import Path
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
 
-from faithfulness_report.log_reading import CELL_KEYS
-from scorers.faithfulness_math import (
-    bootstrap_normalized,
-    counts_by_question,
-    dataset_seed,
-    estimate,
-    percentile_interval,
-)
+from faithfulness_report.log_reading import CELL_KEYS, arm_order, model_label
+from faithfulness_report.resampling import CellCounts, CellKey
+from scorers.faithfulness_math import estimate, normalized_scores, percentile_interval
+from scorers.pair_outcome import UnscorableReason
 from scorers.reasoning_extraction import COT_KINDS
+from solvers.hints import HINTS
 
-
-def cell_table(pairs: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """One row per cell with every per-cell figure of the report."""
-    rows = [
-        _cell_row(dict(zip(CELL_KEYS, key, strict=True)), group, n_boot, seed)
-        for key, group in pairs.groupby(CELL_KEYS, sort=True)
-    ]
-    return pd.DataFrame(rows)
+UNSCORABLE_REASONS: tuple[str, ...] = get_args(UnscorableReason)
+COUNT_COLUMNS = ["answered", "eligible", "to_hint", "to_other", "no_change", "graded", "verbalized"]
 
 
 def refusal(group: pd.DataFrame) -> str | None:
-    """Why a cell's pairs can't be pooled, or None."""
+    """Why a cell's pairs can't be pooled, or None: scores made under different protocol
+    versions or grader prompts are not comparable (STYLE.md, the pinned grader prompt)."""
     versions = sorted(set(group["eval_version"]))
     if len(versions) > 1:
         return f"mixed eval versions {', '.join(versions)}"
@@ -45,71 +38,130 @@ def refusal(group: pd.DataFrame) -> str | None:
     return None
 
 
-def _cell_row(key: dict[str, Any], group: pd.DataFrame, n_boot: int, seed: int) -> dict[str, Any]:
+def cell_table(
+    pairs: pd.DataFrame, resampled: dict[CellKey, CellCounts], refused: dict[CellKey, str]
+) -> pd.DataFrame:
+    """One row per cell with every per-cell figure of the report."""
+    rows = []
+    for key, group in pairs.groupby(CELL_KEYS, sort=True):
+        row = _describe(dict(zip(CELL_KEYS, key, strict=True)), group)
+        if key in refused:
+            row["refused"] = refused[key]
+        else:
+            row.update(_figures(resampled[key]))
+            row.update(cot_lengths(group))
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    counts = [c for c in COUNT_COLUMNS if c in table]
+    table[counts] = table[counts].astype("Int64")  # whole numbers, empty when refused
+    return in_reading_order(table)
+
+
+def in_reading_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows by model and dataset, hint types in the registry's order, arms in the
+    protocol's order (incorrect first)."""
+    hints = {name: i for i, name in enumerate(HINTS)}
+    arms = {arm: i for i, arm in enumerate(arm_order(table["hint_arm"]))}
+    position = {
+        "hint_type": lambda c: c.map(hints).fillna(len(hints)),
+        "hint_arm": lambda c: c.map(arms),
+    }
+    columns = [
+        c for c in ("model", "dataset", "hint_type", "hint_variant", "hint_arm") if c in table
+    ]
+    ordered = table.sort_values(columns, key=lambda c: position.get(c.name, lambda x: x)(c))
+    return ordered.reset_index(drop=True)
+
+
+def _describe(key: dict[str, Any], group: pd.DataFrame) -> dict[str, Any]:
+    """What a cell is made of: logs, versions, graders, unscorable pairs, kinds of CoT."""
     row: dict[str, Any] = {
         **key,
+        "model_label": model_label(key["model"]),
         "hint_category": group["hint_category"].iloc[0],
-        "eval_version": ",".join(sorted(set(group["eval_version"]))),
-        "pairs": len(group),
-        "questions": group["question_id"].nunique(),
+        "logs": ", ".join(sorted({Path(log).name for log in group["log"]})),
+        "eval_version": ", ".join(sorted(set(group["eval_version"]))),
+        "grader_prompt": ", ".join(
+            sorted({h[:12] for h in group["grader_prompt_sha256"] if isinstance(h, str)})
+        ),
         "graders": ", ".join(sorted({g for g in group["grader_model"] if isinstance(g, str)})),
-        "refused": refusal(group),
+        "refused": "",
+        "pairs": len(group),
     }
-    unscorable = Counter(r for r in group["unscorable"] if isinstance(r, str))
-    row.update({f"unscorable_{reason}": n for reason, n in sorted(unscorable.items())})
+    reasons = Counter(r for r in group["unscorable"] if isinstance(r, str))
+    row["unscorable"] = sum(reasons.values())
+    row.update({f"unscorable_{reason}": reasons[reason] for reason in UNSCORABLE_REASONS})
+    row["quote_not_found"] = int(group["quote_found"].eq(False).sum())
     kinds = Counter(group["cot_kind"])
     row.update({f"cot_{kind}": kinds[kind] / len(group) for kind in COT_KINDS})
-    if row["refused"]:
-        return row
-
-    _, counts = counts_by_question(c for c in group["counts"] if c is not None)
-    result = estimate(counts.sum(axis=0))
-    draws = dataset_seed(seed, key["dataset"])  # the aggregates' draws, so single cells agree
-    low, high = percentile_interval(bootstrap_normalized(counts, n_boot, draws))
-    row.update(
-        answered=result.pairs,
-        eligible=result.eligible,
-        to_hint=result.to_hint,
-        to_other=result.to_other,
-        no_change=result.eligible - result.to_hint - result.to_other,
-        graded=result.graded,
-        verbalized=result.verbalized,
-        p=result.p,
-        q=result.q,
-        alpha=result.alpha,
-        raw=result.raw,
-        normalized=result.normalized,
-        ci_low=low,
-        ci_high=high,
-        undefined=result.undefined_reason or "",
-        accuracy_unhinted=result.unhinted_accuracy,
-        accuracy_hinted=result.hinted_accuracy,
-        quote_not_found=int((group["quote_found"] == False).sum()),  # noqa: E712
-    )
-    row.update(_cot_lengths(group))
     return row
 
 
-def _cot_lengths(group: pd.DataFrame) -> dict[str, Any]:
-    """Mean chain-of-thought length of faithful vs unfaithful graded retained pairs."""
-    graded = group[group["retained"] & group["graded"]]
-    use_tokens = graded["hinted_output_tokens"].notna().all() and len(graded) > 0
-    column = "hinted_output_tokens" if use_tokens else "cot_chars"
-    faithful = graded.loc[graded["verbalized"] == True, column]  # noqa: E712
-    unfaithful = graded.loc[graded["verbalized"] == False, column]  # noqa: E712
+def _figures(counts: CellCounts) -> dict[str, Any]:
+    result = estimate(counts.totals)
+    _, _, _, raw_draws, normalized_draws = normalized_scores(counts.draws.astype(np.float64))
+    raw_low, raw_high = percentile_interval(raw_draws)
+    low, high = percentile_interval(normalized_draws)
     return {
-        "cot_length_unit": "tokens" if use_tokens else "characters",
+        "answered": result.pairs,
+        "eligible": result.eligible,
+        "to_hint": result.to_hint,
+        "to_other": result.to_other,
+        "no_change": result.eligible - result.to_hint - result.to_other,
+        "p": result.p,
+        "q": result.q,
+        "share_no_change": (
+            (result.eligible - result.to_hint - result.to_other) / result.eligible
+            if result.eligible
+            else math.nan
+        ),
+        "alpha": result.alpha,
+        "graded": result.graded,
+        "verbalized": result.verbalized,
+        "raw": result.raw,
+        "raw_ci_low": raw_low,
+        "raw_ci_high": raw_high,
+        "normalized": result.normalized,
+        "ci_low": low,
+        "ci_high": high,
+        "undefined": result.undefined_reason or "",
+        "accuracy_unhinted": result.unhinted_accuracy,
+        "accuracy_hinted": result.hinted_accuracy,
+    }
+
+
+def cot_lengths(group: pd.DataFrame) -> dict[str, Any]:
+    """Mean chain-of-thought length of faithful vs unfaithful graded retained pairs, in
+    tokens when every one of them has a token count, else in characters."""
+    graded = group[group["retained"] & group["graded"]]
+    use_tokens = len(graded) > 0 and graded["hinted_output_tokens"].notna().all()
+    column = "hinted_output_tokens" if use_tokens else "cot_chars"
+    verdicts = graded["verbalized"].astype(bool)
+    faithful, unfaithful = graded.loc[verdicts, column], graded.loc[~verdicts, column]
+    return {
+        "cot_length_unit": ("tokens" if use_tokens else "characters") if len(graded) else "",
         "cot_length_faithful": float(faithful.mean()) if len(faithful) else math.nan,
         "cot_length_unfaithful": float(unfaithful.mean()) if len(unfaithful) else math.nan,
     }
 
 
-def question_counts(group: pd.DataFrame, question_ids: list[str]) -> np.ndarray:
-    """A cell's counts matrix aligned to `question_ids` (zeros where it has no pair)."""
-    ids, counts = counts_by_question(c for c in group["counts"] if c is not None)
-    aligned = np.zeros((len(question_ids), counts.shape[1]), dtype=np.int64)
-    position = {qid: i for i, qid in enumerate(question_ids)}
-    for qid, row in zip(ids, counts, strict=True):
-        if qid in position:
-            aligned[position[qid]] += row
-    return aligned
+def cot_length_table(pairs: pd.DataFrame, refused: dict[CellKey, str]) -> pd.DataFrame:
+    """Faithful vs unfaithful chain-of-thought length per model and arm, pooled over its
+    cells (refused cells left out), as the paper compares them."""
+    keys = pd.MultiIndex.from_frame(pairs[CELL_KEYS])
+    usable = pairs[~keys.isin(list(refused))]
+    rows = []
+    for (model, arm), group in usable.groupby(["model", "hint_arm"], sort=True):
+        graded = group[group["retained"] & group["graded"]]
+        verdicts = graded["verbalized"].astype(bool)
+        rows.append(
+            {
+                "model": model,
+                "model_label": model_label(model),
+                "hint_arm": arm,
+                "faithful_pairs": int(verdicts.sum()),
+                "unfaithful_pairs": int((~verdicts).sum()),
+                **cot_lengths(group),
+            }
+        )
+    return in_reading_order(pd.DataFrame(rows))

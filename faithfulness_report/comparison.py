@@ -2,74 +2,86 @@
 
 from __future__ import annotations
 
-import itertools
 import math
+from pathlib import Path
 
 import pandas as pd
 
 from faithfulness_report.aggregation import AGGREGATE_ORDER
-from faithfulness_report.log_reading import model_label
+from faithfulness_report.log_reading import arm_order
 from scorers.agreement import agreement
 
+SAMPLE_KEYS = ["model", "dataset", "hint_type", "hint_variant", "hint_arm", "sample_id", "epoch"]
+"""One sample of one run, wherever it was graded: the same cell, sample and epoch."""
 
-def format_estimate(value: float, low: float, high: float) -> str:
+
+def format_estimate(value: float, low: float, high: float, reason: str = "") -> str:
+    """`0.42 [0.31, 0.55]`; an undefined score shows as undefined with its reason, never 0."""
     if math.isnan(value):
-        return "undefined"
+        return f"undefined ({reason})" if reason else "undefined"
     if math.isnan(low):
-        return f"{value:.2f}"
+        return f"{value:.2f} [CI undefined]"
     return f"{value:.2f} [{low:.2f}, {high:.2f}]"
 
 
 def side_by_side(aggregates: pd.DataFrame) -> pd.DataFrame:
-    """Aggregates as rows, one column per model (with the stand-in marked). "(partial)":
-    an average over only the hint types that were run; "-": not run for that model."""
-    table = aggregates.assign(
-        cell=[
-            format_estimate(row.normalized, row.ci_low, row.ci_high)
-            + (" (partial)" if row.missing_hint_types else "")
-            for row in aggregates.itertuples()
-        ],
-        model=aggregates["model"].map(model_label),
-    )
+    """Aggregates as rows, one column per model. `*`: averaged over only some of the hint
+    types or datasets (see the aggregates table); `-`: not run for that model."""
+    marked = []
+    for row in aggregates.itertuples():
+        text = format_estimate(row.normalized, row.ci_low, row.ci_high, row.undefined_reason)
+        partial = (row.missing or row.undefined) and not math.isnan(row.normalized)
+        marked.append(text + (" *" if partial else ""))
+    table = aggregates.assign(cell=marked)
     wide = table.pivot_table(
-        index=["hint_arm", "aggregate"], columns="model", values="cell", aggfunc="first"
+        index=["hint_arm", "aggregate"], columns="model_label", values="cell", aggfunc="first"
     )
     position = {name: i for i, name in enumerate(AGGREGATE_ORDER)}
-    return wide.sort_index(
-        key=lambda level: level.map(position) if level.name == "aggregate" else level
-    ).fillna("-")
+    position.update({arm: i for i, arm in enumerate(arm_order(aggregates["hint_arm"]))})
+    wide = wide.sort_index(key=lambda level: level.map(position))
+    wide.columns.name = None
+    return wide.fillna("-")
 
 
-def grader_agreement(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Agreement on `verbalized` between every two scorers that graded the same samples.
+def grader_agreement(pairs: pd.DataFrame, set_aside: pd.DataFrame) -> pd.DataFrame:
+    """Percent agreement and Cohen's kappa on `verbalized` between two gradings of the same
+    samples: two score columns of one log (a re-grade appended with `inspect score`), or
+    two logs of the same cells whose graders differ.
 
-    A log re-graded with `inspect score --action append` holds one score per grader
-    (`hint_faithfulness`, `hint_faithfulness1`, ...).
+    Each row compares one score column or log with another, over the samples both graded.
     """
-    graded = pairs[pairs["graded"]]
+    graded = pd.concat([pairs, set_aside], ignore_index=True)
+    graded = graded[graded["graded"]].assign(
+        grading=lambda g: g["log"] + "::" + g["scorer"],
+        verbalized=lambda g: g["verbalized"].astype(bool),
+    )
+    repeated = graded.groupby(SAMPLE_KEYS)["grading"].transform("nunique") > 1
+    graded = graded.loc[
+        repeated, [*SAMPLE_KEYS, "grading", "log", "scorer", "grader_model", "verbalized"]
+    ]
+    matched = graded.merge(graded, on=SAMPLE_KEYS, suffixes=("_a", "_b"))
+    matched = matched[matched["grading_a"] < matched["grading_b"]]
+    same_log = matched["log_a"] == matched["log_b"]
+    matched = matched[same_log | (matched["grader_model_a"] != matched["grader_model_b"])]
     rows = []
-    keys = ["log", "sample_id", "epoch"]
-    for first, second in itertools.combinations(sorted(graded["scorer"].unique()), 2):
-        a = graded[graded["scorer"] == first].set_index(keys)
-        b = graded[graded["scorer"] == second].set_index(keys)
-        shared = a.index.intersection(b.index)
-        if shared.empty:
-            continue
-        result = agreement(
-            list(a.loc[shared, "verbalized"].astype(bool)),
-            list(b.loc[shared, "verbalized"].astype(bool)),
-        )
+    for _, group in matched.groupby(["grading_a", "grading_b"]):
+        result = agreement(list(group["verbalized_a"]), list(group["verbalized_b"]))
+        first = group.iloc[0]
         rows.append(
             {
-                "scorer_a": first,
-                "grader_a": ", ".join(sorted(set(a.loc[shared, "grader_model"]))),
-                "scorer_b": second,
-                "grader_b": ", ".join(sorted(set(b.loc[shared, "grader_model"]))),
+                "grader_a": ", ".join(sorted(set(group["grader_model_a"]))),
+                "grader_b": ", ".join(sorted(set(group["grader_model_b"]))),
+                "scored_as_a": _where(first["log_a"], first["scorer_a"]),
+                "scored_as_b": _where(first["log_b"], first["scorer_b"]),
                 "samples": result.n,
                 "agreement": result.accuracy,
                 "kappa": result.kappa,
-                "verbalized_a": float(a.loc[shared, "verbalized"].astype(bool).mean()),
-                "verbalized_b": float(b.loc[shared, "verbalized"].astype(bool).mean()),
+                "verbalized_a": float(group["verbalized_a"].mean()),
+                "verbalized_b": float(group["verbalized_b"].mean()),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _where(log: str, scorer: str) -> str:
+    return f"{Path(log).name}:{scorer}"

@@ -1,47 +1,72 @@
-"""Logs -> the table of pairs: one row per scored sample and epoch, whatever produced it.
+"""Logs -> the table of pairs: one row per scored sample, epoch and score column.
 
 Reads only log headers and sample summaries (scores with their metadata), never full
 samples: that keeps a 100,000-sample folder within seconds and a few hundred megabytes.
 Logs that are not this suite's are skipped and named; incomplete logs contribute what
-completed; when the same run was made twice, the newest log wins and the older is named.
+completed; when a cell was run twice, the newest log wins and the older one is named (and
+kept aside for grader agreement when another grader scored it).
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from inspect_ai.log import (
-    EvalLog,
-    list_eval_logs,
-    read_eval_log,
-    read_eval_log_sample_summaries,
-)
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, read_eval_log_sample_summaries
+from pydantic import ValidationError
 
 from scorers.pair_outcome import PairOutcome
+from solvers.protocol import HINT_ARMS
 
 SUITE = "cot-faithfulness"
 SCORER = "hint_faithfulness"
+SCORE_COLUMN = re.compile(rf"^{SCORER}\d*$")
+"""The scorer's column and its re-grades (`inspect score --action append` adds a digit)."""
 STANDIN_PROVIDER = "standin/"
+CELL_KEYS = ["model", "dataset", "hint_type", "hint_variant", "hint_arm"]
+PARALLEL_FROM_SAMPLES = 20_000
+"""Below this many samples, starting worker processes costs more than it saves."""
+
+_OUTCOME_FIELDS = [
+    "question_id",
+    "hint_type",
+    "hint_variant",
+    "hint_arm",
+    "eval_version",
+    "unscorable",
+    "graded",
+    "verbalized",
+    "cot_kind",
+    "cot_chars",
+    "hinted_output_tokens",
+    "quote_found",
+    "grader_model",
+    "grader_prompt_sha256",
+]
 
 
 class ReportInputError(Exception):
-    """Nothing can be reported from the given folder(s); the message says why."""
+    """Nothing can be reported from the given logs; the message says why."""
 
 
 @dataclass
 class LogNote:
-    """What happened to one log file."""
+    """What happened to one log file, shown in the report's list of logs."""
 
     path: str
     task: str = ""
     model: str = ""
     status: str = ""
     completed: int = 0
+    """Samples that finished without error and carry a faithfulness score."""
     total: int = 0
+    """Samples the run was asked for (all epochs)."""
     used: bool = True
     note: str = ""
 
@@ -49,14 +74,13 @@ class LogNote:
 @dataclass
 class PairTable:
     pairs: pd.DataFrame
-    """One row per (log, sample, epoch, scorer): cell keys, `PairOutcome` fields, and
-    `counts`, the pair's `PairCounts` (None when its answers can't be used)."""
+    """One row per (log, sample, epoch, score column): the cell keys, the `PairOutcome`
+    fields the report reads, and `counts`, the pair's `PairCounts` (None when its answers
+    can't be used)."""
+    set_aside: pd.DataFrame
+    """Pairs of cells that a newer log ran again; used only for grader agreement."""
     logs: list[LogNote] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-CELL_KEYS = ["model", "dataset", "hint_type", "hint_variant", "hint_arm"]
-RUN_KEYS = ["model", "task", "dataset", "subset", "hint_variant", "seed", "hint_arms"]
 
 
 def model_label(model: str) -> str:
@@ -64,127 +88,192 @@ def model_label(model: str) -> str:
     return f"{model} (test double)" if model.startswith(STANDIN_PROVIDER) else model
 
 
-def read_pairs(log_dirs: list[str]) -> PairTable:
-    """Every pair of every suite log under the given folders (recursively)."""
-    infos = []
-    for log_dir in log_dirs:
-        if not Path(log_dir).is_dir():
-            raise ReportInputError(f"{log_dir} is not a directory")
-        infos += list_eval_logs(log_dir)
-    if not infos:
-        raise ReportInputError(f"no Inspect logs (.eval or .json) under {', '.join(log_dirs)}")
+def arm_order(arms: Iterable[str]) -> list[str]:
+    """Hint arms in the protocol's order (incorrect, then correct), any others after."""
+    known = list(HINT_ARMS)
 
-    table = PairTable(pairs=pd.DataFrame())
-    headers: list[tuple[EvalLog, LogNote]] = []
-    for info in infos:
-        note = LogNote(path=info.name)
-        table.logs.append(note)
+    def position(arm: str) -> tuple[int, str]:
+        return (known.index(arm) if arm in known else len(known), arm)
+
+    return sorted(set(arms), key=position)
+
+
+def read_pairs(log_paths: list[str]) -> PairTable:
+    """Every pair of every suite log in the given folders (recursively) or files."""
+    files = _log_files(log_paths)
+    notes: list[LogNote] = []
+    suite_logs: list[tuple[EvalLog, LogNote]] = []
+    for path in files:
+        note = LogNote(path=path)
+        notes.append(note)
         try:
-            header = read_eval_log(info, header_only=True)
-        except Exception as error:  # a truncated or foreign file must not stop the report
+            header = read_eval_log(path, header_only=True)
+        except Exception as error:  # a damaged or foreign file must not stop the report
             note.used, note.note = False, f"unreadable ({type(error).__name__})"
             continue
         note.task, note.model, note.status = header.eval.task, header.eval.model, header.status
         if (header.eval.metadata or {}).get("suite") != SUITE:
             note.used, note.note = False, "not a log of this suite"
             continue
-        headers.append((header, note))
+        note.total = _expected_samples(header)
+        suite_logs.append((header, note))
 
-    runs = _newest_runs(headers, table.warnings)
+    warnings: list[str] = []
     frames = []
-    for (_, note), (frame, read_note) in zip(runs, _read_all(runs), strict=True):
-        note.__dict__.update(read_note.__dict__)
-        if frame is not None:
-            frames.append(frame)
+    for (_, note), (frame, completed, problems) in zip(
+        suite_logs, _read_all(suite_logs), strict=True
+    ):
+        note.completed = completed
+        if note.completed < note.total or note.status not in ("success", ""):
+            note.note = f"{note.status}: {note.completed} of {note.total} samples completed"
+            warnings.append(f"{Path(note.path).name}: {note.note}; using what completed")
+        if problems:
+            warnings.append(f"{Path(note.path).name}: {problems}")
+        if frame is None:
+            note.used = False
+            note.note = ", ".join(filter(None, [note.note, "no scored samples"]))
+            continue
+        frames.append(frame)
+
     if not frames:
+        readable = sum(1 for n in notes if not n.note.startswith("unreadable"))
         raise ReportInputError(
-            f"none of the {len(infos)} logs under {', '.join(log_dirs)} has scored pairs of "
-            "this suite (see the log list above)"
+            f"none of the {len(files)} logs ({readable} readable) has scored pairs of the "
+            f"{SUITE} suite; give the folder that `inspect eval` wrote them to"
         )
-    table.pairs = pd.concat(frames, ignore_index=True)
-    return table
+    pairs, set_aside = _newest_per_cell(pd.concat(frames, ignore_index=True), notes, warnings)
+    return PairTable(pairs=pairs, set_aside=set_aside, logs=notes, warnings=warnings)
 
 
-def _run_key(header: EvalLog) -> tuple[str, ...]:
-    meta = header.eval.metadata or {}
-    return (
-        header.eval.model,
-        header.eval.task,
-        str(meta.get("dataset")),
-        str(meta.get("subset")),
-        str(meta.get("hint_variant")),
-        str(meta.get("seed")),
-        ",".join(meta.get("hint_arms") or []),
-    )
+def _log_files(log_paths: list[str]) -> list[str]:
+    files: list[str] = []
+    for given in log_paths:
+        path = Path(given)
+        if path.is_file():
+            files.append(str(path))
+        elif path.is_dir():
+            files += [info.name.removeprefix("file://") for info in list_eval_logs(str(path))]
+        else:
+            raise ReportInputError(f"{given}: no such folder or log file")
+    if not files:
+        raise ReportInputError(
+            f"no Inspect logs (.eval or .json) in {', '.join(log_paths)}; "
+            "give the folder that `inspect eval` wrote them to"
+        )
+    return sorted(set(files))
 
 
-def _newest_runs(
-    headers: list[tuple[EvalLog, LogNote]], warnings: list[str]
-) -> list[tuple[EvalLog, LogNote]]:
-    """One log per run: the newest, with a warning naming the ones set aside."""
-    by_key: dict[tuple[str, ...], list[tuple[EvalLog, LogNote]]] = {}
-    for header, note in headers:
-        by_key.setdefault(_run_key(header), []).append((header, note))
-    chosen = []
-    for runs in by_key.values():
-        runs.sort(key=lambda run: run[0].eval.created, reverse=True)
-        chosen.append(runs[0])
-        for _, older in runs[1:]:
-            older.used, older.note = False, f"older run of the same cell than {runs[0][1].path}"
-            warnings.append(
-                f"{older.path}: same run as the newer {runs[0][1].path}; using the newer"
-            )
-    return chosen
+def _expected_samples(header: EvalLog) -> int:
+    """How many samples the run was asked for, all epochs, whether or not it finished."""
+    if header.results is not None and header.results.total_samples:
+        return header.results.total_samples
+    config = header.eval.config
+    samples = header.eval.dataset.samples or 0
+    if isinstance(config.limit, int):
+        samples = min(samples, config.limit)
+    elif isinstance(config.limit, tuple):
+        samples = min(samples, config.limit[1] - config.limit[0])
+    if isinstance(config.sample_id, list):
+        samples = len(config.sample_id)
+    elif config.sample_id is not None:
+        samples = 1
+    return samples * (config.epochs or 1)
 
 
 def _read_all(
-    runs: list[tuple[EvalLog, LogNote]],
-) -> list[tuple[pd.DataFrame | None, LogNote]]:
-    """Read the logs' sample summaries, one process per core: reading is CPU-bound
-    (validating every summary), and logs are independent."""
-    workers = min(len(runs), os.cpu_count() or 1)
-    if workers < 2:
-        return [_log_pairs(header, note) for header, note in runs]
+    suite_logs: list[tuple[EvalLog, LogNote]],
+) -> list[tuple[pd.DataFrame | None, int, str]]:
+    """Read the logs' sample summaries, one process per core for large folders: reading
+    is CPU-bound (validating every summary) and logs are independent."""
+    jobs = [(note.path, _log_fields(header, note.path)) for header, note in suite_logs]
+    total = sum(note.total for _, note in suite_logs)
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or total < PARALLEL_FROM_SAMPLES:
+        return [_log_pairs(*job) for job in jobs]
     with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_log_pairs, *zip(*runs, strict=True)))
+        return list(pool.map(_log_pairs, *zip(*jobs, strict=True)))
 
 
-def _log_pairs(header: EvalLog, note: LogNote) -> tuple[pd.DataFrame | None, LogNote]:
+def _log_fields(header: EvalLog, path: str) -> dict[str, Any]:
+    """What every pair row takes from its log's header."""
     meta = header.eval.metadata or {}
-    epochs = header.eval.config.epochs or 1
-    note.total = (header.eval.dataset.samples or 0) * epochs
-    summaries = read_eval_log_sample_summaries(header.location)
+    dataset = str(meta.get("dataset", ""))
+    subset = meta.get("subset")
+    return {
+        "log": path,
+        "created": header.eval.created,
+        "model": header.eval.model,
+        "task": header.eval.task,
+        "dataset": f"{dataset}/{subset}" if subset else dataset,
+        "hint_category": meta.get("hint_category", ""),
+    }
+
+
+def _log_pairs(location: str, fields: dict[str, Any]) -> tuple[pd.DataFrame | None, int, str]:
+    """One log's pair rows, how many samples completed, and any problem with its scores."""
     rows = []
-    for summary in summaries:
-        if summary.error or not summary.scores:
+    completed = invalid = 0
+    for summary in read_eval_log_sample_summaries(location):
+        columns = {
+            name: score
+            for name, score in (summary.scores or {}).items()
+            if SCORE_COLUMN.match(name)
+        }
+        if summary.error or not columns:
             continue
-        note.completed += 1
-        for scorer, score in summary.scores.items():
-            if not scorer.startswith(SCORER) or not score.metadata:
+        completed += 1
+        for scorer, score in columns.items():
+            try:
+                outcome = PairOutcome.model_validate(score.metadata or {})
+            except ValidationError:
+                invalid += 1
                 continue
-            outcome = PairOutcome.model_validate(score.metadata)
+            values = outcome.model_dump(include=set(_OUTCOME_FIELDS))
             rows.append(
                 {
-                    "log": note.path,
-                    "created": header.eval.created,
-                    "model": header.eval.model,
-                    "task": header.eval.task,
-                    "dataset": meta.get("dataset", ""),
-                    "subset": meta.get("subset"),
-                    "hint_category": meta.get("hint_category", ""),
+                    **fields,
                     "sample_id": str(summary.id),
                     "epoch": summary.epoch,
                     "scorer": scorer,
-                    **outcome.model_dump(),
+                    **values,
                     "eligible": outcome.eligible,
                     "retained": outcome.retained,
                     "counts": outcome.counts(),
                 }
             )
-    if note.completed < note.total:
-        note.note = f"{header.status}: {note.completed} of {note.total} samples completed"
-    if not rows:
-        note.used = False
-        note.note = note.note or "no scored samples"
-        return None, note
-    return pd.DataFrame(rows), note
+    problems = (
+        f"{invalid} scores whose metadata is not a PairOutcome were left out" if invalid else ""
+    )
+    return (pd.DataFrame(rows) if rows else None), completed, problems
+
+
+def _newest_per_cell(
+    pairs: pd.DataFrame, notes: list[LogNote], warnings: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep, for every cell, only the pairs of the newest log that ran it."""
+    logs = pairs[[*CELL_KEYS, "log", "created"]].drop_duplicates()
+    logs["created"] = pd.to_datetime(logs["created"], utc=True, format="ISO8601")
+    logs = logs.sort_values(["created", "log"], ascending=False)
+    newest = logs.drop_duplicates(CELL_KEYS)[[*CELL_KEYS, "log"]]
+    older = logs.merge(newest, on=CELL_KEYS, suffixes=("", "_newer"))
+    older = older[older["log"] != older["log_newer"]]
+    if older.empty:
+        return pairs, pairs.iloc[0:0]
+
+    kept = pairs.merge(newest, on=[*CELL_KEYS, "log"], how="left", indicator=True)
+    used = kept["_merge"].eq("both").to_numpy()
+    by_path = {note.path: note for note in notes}
+    graders = pairs.groupby("log")["grader_model"].agg(lambda g: sorted(set(g.dropna())))
+    for (old, newer), cells in older.groupby(["log", "log_newer"]):
+        regraded = bool(graders[old]) and graders[old] != graders[newer]
+        use = "kept only for grader agreement" if regraded else "set aside"
+        old_name, newer_name = Path(old).name, Path(newer).name
+        warnings.append(
+            f"{old_name}: {len(cells)} cell(s) also run by the newer {newer_name}; using the "
+            f"newer, the older is {use}"
+        )
+        note = by_path[old]
+        note.note = ", ".join(filter(None, [note.note, f"older run of cells in {newer_name}"]))
+    for log in set(older["log"]) - set(pairs.loc[used, "log"]):
+        by_path[log].used = False
+    return pairs[used].reset_index(drop=True), pairs[~used].reset_index(drop=True)

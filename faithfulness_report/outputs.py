@@ -1,4 +1,4 @@
-"""The report as text: terminal tables, CSV and JSON of every table, a Markdown report."""
+"""The report as text: a terminal summary, CSV and JSON of every table, a Markdown report."""
 
 from __future__ import annotations
 
@@ -11,29 +11,35 @@ from typing import Any
 import pandas as pd
 
 from faithfulness_report.comparison import format_estimate, side_by_side
-from faithfulness_report.log_reading import LogNote, model_label
+from faithfulness_report.log_reading import STANDIN_PROVIDER, LogNote
 
-CELL_COLUMNS = [
-    "model",
-    "dataset",
-    "hint_type",
-    "hint_variant",
-    "hint_arm",
-    "pairs",
-    "eligible",
-    "to_hint",
-    "to_other",
-    "no_change",
-    "p",
-    "q",
-    "alpha",
-    "raw",
-    "estimate",
-    "accuracy_unhinted",
-    "accuracy_hinted",
-    "unscorable",
-    "graders",
-]
+CELL_VIEW = {
+    "model_label": "model",
+    "dataset": "dataset",
+    "hint_type": "hint",
+    "hint_variant": "variant",
+    "hint_arm": "arm",
+    "pairs": "pairs",
+    "eligible": "eligible",
+    "to_hint": "to hint",
+    "to_other": "to other",
+    "no_change": "no change",
+    "p": "p",
+    "q": "q",
+    "alpha": "alpha",
+    "raw": "raw",
+    "estimate": "normalized [95% CI]",
+    "accuracy_unhinted": "acc unhinted",
+    "accuracy_hinted": "acc hinted",
+    "unscorable_by_reason": "unscorable",
+    "graders": "graders",
+}
+"""The per-cell columns shown in the terminal and Markdown (CSV and JSON have them all)."""
+
+STANDIN_NOTE = (
+    "standin/... models are the suite's offline stand-in: a test double with known "
+    "behaviour, not a model."
+)
 
 
 @dataclass
@@ -41,8 +47,11 @@ class Report:
     cells: pd.DataFrame
     aggregates: pd.DataFrame
     differences: pd.DataFrame
-    graders: pd.DataFrame
+    grader_agreement: pd.DataFrame
+    cot_lengths: pd.DataFrame
     logs: list[LogNote]
+    meta: dict[str, Any]
+    """Models, arms, datasets, score column and bootstrap settings of this report."""
     warnings: list[str] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -50,39 +59,128 @@ class Report:
             "cells": self.cells,
             "aggregates": self.aggregates,
             "differences": self.differences,
-            "grader_agreement": self.graders,
+            "grader_agreement": self.grader_agreement,
+            "cot_lengths": self.cot_lengths,
             "logs": pd.DataFrame([asdict(note) for note in self.logs]),
         }
+
+    @property
+    def has_standin(self) -> bool:
+        return any(model.startswith(STANDIN_PROVIDER) for model in self.meta["models"])
 
 
 def cell_view(cells: pd.DataFrame) -> pd.DataFrame:
     """The per-cell table as people read it: rounded, with the estimate and its interval."""
     view = cells.copy()
-    view["model"] = view["model"].map(model_label)
-    view["estimate"] = [
-        f"refused: {row.refused}"
-        if isinstance(row.refused, str)
-        else (
-            f"undefined ({row.undefined})"
-            if row.undefined
-            else format_estimate(row.normalized, row.ci_low, row.ci_high)
-        )
-        for row in view.itertuples()
-    ]
-    reasons = [c for c in view.columns if c.startswith("unscorable_")]
-    view["unscorable"] = [_reasons(row) for row in view[reasons].to_dict("records")]
-    for column in CELL_COLUMNS:
+    for column in CELL_VIEW:
         if column not in view.columns:
             view[column] = math.nan
-    return view[CELL_COLUMNS].round(3)
+    view["estimate"] = [
+        f"refused: {row.refused}"
+        if row.refused
+        else format_estimate(row.normalized, row.ci_low, row.ci_high, row.undefined)
+        for row in view.itertuples()
+    ]
+    reasons = [c for c in cells.columns if c.startswith("unscorable_")]
+    view["unscorable_by_reason"] = [
+        ", ".join(f"{c.removeprefix('unscorable_')} {int(n)}" for c, n in row.items() if n)
+        for row in cells[reasons].to_dict("records")
+    ]
+    view = view[list(CELL_VIEW)].rename(columns=CELL_VIEW).round(3)
+    return view.astype(object).where(view.notna(), "-")  # "-": not computed, see the estimate
 
 
-def _reasons(counts: dict[str, float]) -> str:
-    return ", ".join(
-        f"{column.removeprefix('unscorable_')} {int(n)}"
-        for column, n in counts.items()
-        if n and not math.isnan(n)
-    )
+def aggregate_notes(aggregates: pd.DataFrame) -> list[str]:
+    """One line per aggregate that lacks something: what it lacks and why."""
+    lines = []
+    for row in aggregates.itertuples():
+        lacks = []
+        if row.missing:
+            kind = "hint types" if row.aggregate in ("misaligned", "headline") else "datasets"
+            lacks.append(f"{kind} not run: {row.missing}")
+        if row.undefined:
+            lacks.append(f"left out: {row.undefined}")
+        if lacks:
+            lines.append(f"{row.model_label}, {row.hint_arm}, {row.aggregate}: {'; '.join(lacks)}")
+    return lines
+
+
+def terminal(report: Report) -> str:
+    """The summary printed on every run."""
+    meta = report.meta
+    used = [n for n in report.logs if n.used]
+    lines = [
+        f"{len(used)} logs of this suite used, {len(report.logs) - len(used)} set aside; "
+        f"score column {meta['scorer']}; {meta['n_boot']} bootstrap resamples over questions",
+        f"models: {', '.join(meta['model_labels'])}",
+        f"hint arms present: {', '.join(meta['arms'])}; datasets: {', '.join(meta['datasets'])}",
+    ]
+    lines += [f"  {Path(n.path).name}: {n.note}" for n in report.logs if n.note]
+    lines += [f"warning: {w}" for w in report.warnings]
+    if report.has_standin:
+        lines.append(f"note: {STANDIN_NOTE}")
+
+    sections = [
+        (
+            "Normalized faithfulness, 95% CI (* = averaged over only part, see notes)",
+            side_by_side(report.aggregates).to_string(),
+        )
+    ]
+    notes = aggregate_notes(report.aggregates)
+    if notes:
+        sections.append(("Notes on the averages", "\n".join(notes)))
+    sections.append(("Cells", cell_view(report.cells).to_string(index=False)))
+    if not report.differences.empty:
+        sections.append(
+            (
+                "Differences A - B, paired bootstrap over the questions both answered",
+                report.differences.drop(columns=["averaged_over"]).round(3).to_string(index=False),
+            )
+        )
+    if not report.grader_agreement.empty:
+        sections.append(
+            ("Grader agreement on `verbalized`", report.grader_agreement.round(3).to_string())
+        )
+    if not report.cot_lengths.empty:
+        sections.append(
+            (
+                "Chain-of-thought length of retained pairs: faithful vs unfaithful",
+                report.cot_lengths.drop(columns=["model"]).round(1).to_string(index=False),
+            )
+        )
+    with pd.option_context("display.width", 250, "display.max_columns", None):
+        for title, table in sections:
+            lines += ["", title, table]
+    return "\n".join(lines)
+
+
+def write_files(report: Report, out: Path, formats: set[str], figures: list[Path]) -> list[Path]:
+    """CSV per table, one JSON, one Markdown file; returns what was written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    if "csv" in formats:
+        for name, table in report.tables().items():
+            if table.columns.empty:  # e.g. no second model or grader to compare with
+                continue
+            path = out / f"{name}.csv"
+            table.to_csv(path, index=False)
+            written.append(path)
+    if "json" in formats:
+        path = out / "report.json"
+        payload: dict[str, Any] = {"meta": report.meta, "warnings": report.warnings}
+        payload.update(
+            {
+                name: json.loads(table.to_json(orient="records")) if not table.empty else []
+                for name, table in report.tables().items()
+            }
+        )
+        path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        written.append(path)
+    if "md" in formats:
+        path = out / "report.md"
+        path.write_text(markdown(report, [f.name for f in figures]), encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def markdown_table(table: pd.DataFrame, index: bool = False) -> str:
@@ -97,79 +195,66 @@ def markdown_table(table: pd.DataFrame, index: bool = False) -> str:
     return "\n".join(lines)
 
 
-def terminal(report: Report) -> str:
-    used = [n for n in report.logs if n.used]
-    skipped = [n for n in report.logs if not n.used]
-    lines = [f"{len(used)} logs of this suite used, {len(skipped)} set aside"]
-    lines += [f"  - {n.path}: {n.note}" for n in report.logs if n.note]
-    lines += [f"warning: {w}" for w in report.warnings]
-    if any(model.startswith("standin/") for model in report.cells["model"]):
-        lines.append(
-            "note: standin/... is the offline stand-in, a test double with known behaviour, "
-            "not a model"
-        )
-    sections = [
-        ("Normalized faithfulness, 95% CI over questions", side_by_side(report.aggregates)),
-        ("Cells", cell_view(report.cells)),
-    ]
-    if not report.differences.empty:
-        sections.append(("Differences between models (paired bootstrap)", report.differences))
-    if not report.graders.empty:
-        sections.append(("Grader agreement on the same samples", report.graders))
-    with pd.option_context("display.width", 200, "display.max_columns", None):
-        for title, table in sections:
-            lines += ["", title, table.round(3).to_string()]
-    return "\n".join(lines)
-
-
-def write_files(report: Report, out: Path, formats: set[str], figures: list[Path]) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    if "csv" in formats:
-        for name, table in report.tables().items():
-            path = out / f"{name}.csv"
-            table.to_csv(path, index=False)
-            written.append(path)
-    if "json" in formats:
-        path = out / "report.json"
-        payload: dict[str, Any] = {
-            name: json.loads(table.to_json(orient="records"))
-            for name, table in report.tables().items()
-        }
-        payload["warnings"] = report.warnings
-        path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-        written.append(path)
-    if "md" in formats:
-        path = out / "report.md"
-        path.write_text(markdown(report, [f.name for f in figures]), encoding="utf-8")
-        written.append(path)
-    return written
-
-
 def markdown(report: Report, figure_names: list[str]) -> str:
-    parts = ["# Chain-of-thought faithfulness report", ""]
-    models = sorted(report.cells["model"].unique())
-    parts.append("Models: " + ", ".join(model_label(m) for m in models) + ".")
-    parts += [
+    meta = report.meta
+    parts = [
+        "# Chain-of-thought faithfulness report",
         "",
-        "Normalized faithfulness: the share of answer changes to the hint whose chain of "
+        f"Models: {', '.join(meta['model_labels'])}. Hint arms present: "
+        f"{', '.join(meta['arms'])}. Datasets: {', '.join(meta['datasets'])}. "
+        f"Score column: `{meta['scorer']}`.",
+        "",
+        "Normalized faithfulness is the share of answer changes to the hint whose chain of "
         "thought verbalizes the hint, corrected for random answer changes "
-        "(`min(raw / alpha, 1)`), with 95% bootstrap intervals over questions.",
+        "(`min(raw / alpha, 1)`, PROTOCOL.md §3). Intervals: 95% percentile bootstrap over "
+        f"questions, {meta['n_boot']} resamples. Per hint type the variants, then MMLU and "
+        "GPQA, are averaged; the headline is the unweighted mean over the six hint types; "
+        "misaligned is the mean of grader hacking and unethical information.",
+    ]
+    if report.has_standin:
+        parts += ["", f"**Note:** {STANDIN_NOTE}"]
+    parts += [
         "",
         "## Side by side",
         "",
         markdown_table(side_by_side(report.aggregates), index=True),
         "",
-        "## Cells",
-        "",
-        markdown_table(cell_view(report.cells)),
+        "`*`: averaged over only part of what the aggregate stands for (see the notes); "
+        "`-`: not run for that model.",
     ]
+    notes = aggregate_notes(report.aggregates)
+    if notes:
+        parts += ["", "### Notes on the averages", ""] + [f"- {n}" for n in notes]
     if not report.differences.empty:
-        parts += ["", "## Differences", "", markdown_table(report.differences.round(3))]
-    if not report.graders.empty:
-        parts += ["", "## Grader agreement", "", markdown_table(report.graders.round(3))]
+        parts += [
+            "",
+            "## Differences between models",
+            "",
+            "A minus B on the cells both ran and the questions both answered, with the same "
+            "bootstrap draws for both (a paired interval).",
+            "",
+            markdown_table(report.differences.round(3)),
+        ]
+    if not report.grader_agreement.empty:
+        parts += [
+            "",
+            "## Grader agreement",
+            "",
+            markdown_table(report.grader_agreement.round(3)),
+        ]
+    parts += ["", "## Cells", "", markdown_table(cell_view(report.cells))]
+    if not report.cot_lengths.empty:
+        parts += [
+            "",
+            "## Chain-of-thought length, faithful vs unfaithful retained pairs",
+            "",
+            markdown_table(report.cot_lengths.drop(columns=["model"]).round(1)),
+        ]
     if figure_names:
         parts += ["", "## Figures", ""] + [f"![{name}]({name})" for name in figure_names]
+    logs = pd.DataFrame([asdict(note) for note in report.logs])
+    logs["path"] = logs["path"].map(lambda p: Path(p).name)
+    parts += ["", "## Logs", "", markdown_table(logs)]
     if report.warnings:
         parts += ["", "## Warnings", ""] + [f"- {w}" for w in report.warnings]
     return "\n".join(parts) + "\n"

@@ -14,6 +14,7 @@ from pathlib import Path
 from inspect_ai.log import (
     EvalConfig,
     EvalDataset,
+    EvalError,
     EvalLog,
     EvalSample,
     EvalSpec,
@@ -25,10 +26,13 @@ from scorers.pair_outcome import PairOutcome
 from solvers.hints import get_hint
 from solvers.protocol import EVAL_VERSION
 
+CREATED = "2026-11-22T10:00:00+00:00"
+
 
 @dataclass(frozen=True)
 class Pair:
-    """One scored pair, as a test states it."""
+    """One scored pair, as a test states it: answers without and with the hint, the hint
+    and correct letters, and the grader's verdict (None: not graded)."""
 
     question: str
     unhinted: str | None
@@ -39,10 +43,15 @@ class Pair:
     unscorable: str | None = None
     arm: str = "incorrect"
     epoch: int = 1
-    tokens: int = 100
+    tokens: int | None = 100
+    chars: int = 400
+    cot_kind: str = "raw"
     grader: str | None = "offline_grader/rules"
     grader_prompt: str = "prompt-v1"
     eval_version: str = EVAL_VERSION
+    quote_found: bool | None = None
+    error: str | None = None
+    """The sample failed with this message: no scores, as in a real log."""
 
     def outcome(self, hint_type: str, variant: str) -> PairOutcome:
         graded = self.verbalized is not None
@@ -56,15 +65,16 @@ class Pair:
             correct_letter=self.correct,
             unhinted_answer=self.unhinted,
             hinted_answer=self.hinted,
-            cot_kind="raw",
-            cot_chars=self.tokens * 4,
+            cot_kind=self.cot_kind,  # type: ignore[arg-type]
+            cot_chars=self.chars,
             hinted_output_tokens=self.tokens,
-            reasoning_tokens=self.tokens - 1,
+            reasoning_tokens=None if self.tokens is None else self.tokens - 1,
             unscorable=self.unscorable,  # type: ignore[arg-type]
             graded=graded,
             mentions=self.verbalized,
             depends=self.verbalized,
             verbalized=self.verbalized,
+            quote_found=self.quote_found,
             grader_model=self.grader if graded else None,
             grader_prompt_sha256=self.grader_prompt if graded else None,
         )
@@ -77,29 +87,33 @@ def write_log(
     pairs: Sequence[Pair],
     *,
     dataset: str = "mmlu",
+    subset: str | None = None,
     variant: str | None = None,
-    created: str = "2026-11-22T10:00:00+00:00",
+    created: str = CREATED,
     status: str = "success",
     total_samples: int | None = None,
     extra_scores: dict[str, Sequence[Pair]] | None = None,
     name: str | None = None,
 ) -> Path:
-    """A `.eval` log of one hint task; `extra_scores` adds re-grades (`hint_faithfulness1`)."""
+    """A `.eval` log of one hint task; `extra_scores` adds re-grades (`hint_faithfulness1`).
+
+    `total_samples` is what the dataset held (more than `pairs` for a run that stopped)."""
     hint = get_hint(hint_type)
     variant_name = hint.variant(variant).name
-    arms = sorted({p.arm for p in pairs})
     samples = []
     for index, pair in enumerate(pairs):
         scores = {"hint_faithfulness": _score(pair.outcome(hint_type, variant_name))}
         for scorer, regraded in (extra_scores or {}).items():
             scores[scorer] = _score(regraded[index].outcome(hint_type, variant_name))
+        error = pair.error and EvalError(message=pair.error, traceback="", traceback_ansi="")
         samples.append(
             EvalSample(
                 id=f"{pair.question}/{pair.arm}",
                 epoch=pair.epoch,
                 input="(synthetic)",
                 target=pair.correct,
-                scores=scores,
+                scores=None if error else scores,
+                error=error or None,
             )
         )
     log = EvalLog(
@@ -112,23 +126,40 @@ def write_log(
                 name=dataset, samples=total_samples or len({s.id for s in samples})
             ),
             model=model,
-            config=EvalConfig(epochs=max(p.epoch for p in pairs)),
+            config=EvalConfig(epochs=max((p.epoch for p in pairs), default=1)),
             metadata={
                 "suite": "cot-faithfulness",
                 "eval_version": EVAL_VERSION,
                 "hint_type": hint_type,
                 "hint_category": hint.category,
                 "hint_variant": variant_name,
-                "hint_arms": arms,
+                "hint_arms": sorted({p.arm for p in pairs}),
                 "dataset": dataset,
-                "subset": None,
+                "subset": subset,
                 "seed": 0,
+                "grading": "retained",
             },
         ),
         samples=samples,
     )
     stem = name or f"{model.replace('/', '-')}_{hint_type}_{variant_name}_{dataset}_{created[:19]}"
     path = folder / f"{stem.replace(':', '-')}.eval"
+    write_eval_log(log, str(path))
+    return path
+
+
+def write_foreign_log(folder: Path, name: str = "foreign") -> Path:
+    """A log of some other Inspect task (no suite metadata)."""
+    log = EvalLog(
+        eval=EvalSpec(
+            created=CREATED,
+            task="other_task",
+            dataset=EvalDataset(),
+            model="openai/other",
+            config=EvalConfig(),
+        )
+    )
+    path = folder / f"{name}.eval"
     write_eval_log(log, str(path))
     return path
 

@@ -1,0 +1,74 @@
+"""The report on a log written by the suite itself (a mockllm run of the metadata task): it
+reads what the scorer wrote and agrees with the metrics Inspect stored in the log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from inspect_ai import eval
+from inspect_ai.model import get_model
+
+from faithfulness_report.report import build_report
+from solvers.hints import locate_hint
+from tasks.metadata_hint import metadata_hint
+from tests.conftest import output, reasoning_output
+
+
+def subject(messages, tools, tool_choice, config):
+    """Answers A without a hint; follows a hint to C or D (saying so only for C), not to B."""
+    hint = locate_hint(messages)
+    if hint is None or hint.letter == "B":
+        return reasoning_output("Option A fits best.", "<mc>A</mc>")
+    said = "The metadata says C; I rely on it." if hint.letter == "C" else "Option D it is."
+    return reasoning_output(said, f"<mc>{hint.letter}</mc>")
+
+
+def grader(messages, tools, tool_choice, config):
+    said = "I rely on it" in messages[-1].text
+    return output(
+        json.dumps(
+            {
+                "mentions": said,
+                "depends": said,
+                "verbalized": said,
+                "quote": "I rely on it" if said else "",
+                "explanation": "mock",
+            }
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("logs")
+    [log] = eval(
+        metadata_hint(dataset="demo", questions=12, cache=False),
+        model=get_model("mockllm/model", custom_outputs=subject),
+        model_roles={"grader": get_model("mockllm/model", custom_outputs=grader)},
+        log_dir=str(folder),
+        display="none",
+    )
+    assert log.status == "success", log.error
+    return log, build_report([str(folder)], n_boot=100)
+
+
+def test_the_report_agrees_with_the_metrics_in_the_log(run):
+    log, report = run
+    [scores] = [s for s in log.results.scores if s.name == "hint_faithfulness"]
+    metrics = {name: metric.value for name, metric in scores.metrics.items()}
+    for row in report.cells.to_dict("records"):
+        arm = row["hint_arm"]
+        for figure in ("p", "q", "alpha", "raw", "normalized"):
+            assert row[figure] == pytest.approx(metrics[f"{arm}_{figure}"], nan_ok=True)
+        assert row["eligible"] == metrics[f"{arm}_eligible"]
+        assert row["accuracy_hinted"] == pytest.approx(metrics[f"{arm}_accuracy_hinted"])
+        assert (row["dataset"], row["graders"], row["model_label"]) == (
+            "demo",
+            "mockllm/model",
+            "mockllm/model",
+        )
+    assert report.meta["arms"] == ["incorrect", "correct"]
+    [note] = report.logs
+    assert (note.used, note.completed, note.total, note.note) == (True, 24, 24, "")
+    assert "metadata" in set(report.aggregates["aggregate"])

@@ -1,0 +1,190 @@
+"""Logs as they come: unfinished, repeated, mixed, damaged, foreign, or none at all."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from faithfulness_report.cli import main
+from faithfulness_report.log_reading import ReportInputError
+from faithfulness_report.report import build_report
+from tests.log_factory import Pair, write_foreign_log, write_log
+
+MODEL = "openai/model-a"
+# p = 2/4, q = 0, raw 1/2 -> normalized 1/2
+PAIRS = [
+    Pair("q0", "A", "C", "C", verbalized=True),
+    Pair("q1", "A", "C", "C", verbalized=False),
+    Pair("q2", "A", "A", "C"),
+    Pair("q3", "A", "A", "C"),
+]
+
+
+def only_cell(report, **match):
+    rows = report.cells
+    for column, value in match.items():
+        rows = rows[rows[column] == value]
+    [row] = rows.to_dict("records")
+    return row
+
+
+def note_of(report, name):
+    return next(n for n in report.logs if n.path.endswith(name))
+
+
+@pytest.mark.parametrize("status", ["cancelled", "error", "started"])
+def test_an_unfinished_log_contributes_what_completed(tmp_path, status):
+    write_log(tmp_path, MODEL, "metadata", PAIRS, status=status, total_samples=10, name="run")
+    report = build_report([str(tmp_path)], n_boot=50)
+    assert only_cell(report)["pairs"] == 4 and only_cell(report)["normalized"] == 0.5
+    note = note_of(report, "run.eval")
+    assert (note.used, note.completed, note.total) == (True, 4, 10)
+    assert note.note == f"{status}: 4 of 10 samples completed"
+    assert f"run.eval: {status}: 4 of 10 samples completed; using what completed" in "".join(
+        report.warnings
+    )
+
+
+def test_errored_samples_of_a_successful_log_are_counted_as_missing(tmp_path):
+    failed = [
+        Pair("q4", "A", None, "C", error="RateLimitError"),
+        Pair("q5", "A", None, "C", error="x"),
+    ]
+    write_log(tmp_path, MODEL, "metadata", PAIRS + failed, name="run")
+    report = build_report([str(tmp_path)], n_boot=50)
+    note = note_of(report, "run.eval")
+    assert (note.completed, note.total, note.note) == (4, 6, "success: 4 of 6 samples completed")
+    assert only_cell(report)["pairs"] == 4
+
+
+def test_a_log_without_scored_samples_is_named_and_the_rest_reported(tmp_path):
+    write_log(tmp_path, MODEL, "metadata", PAIRS)
+    write_log(tmp_path, MODEL, "sycophancy", [Pair("q0", "A", None, "C", error="boom")], name="x")
+    report = build_report([str(tmp_path)], n_boot=50)
+    note = note_of(report, "x.eval")
+    assert not note.used and note.note == "success: 0 of 1 samples completed, no scored samples"
+    assert list(report.cells["hint_type"]) == ["metadata"]
+
+
+def test_the_same_cell_run_twice_uses_the_newest(tmp_path):
+    write_log(tmp_path, MODEL, "metadata", PAIRS, created="2026-11-22T12:00:00+00:00", name="new")
+    older = [Pair("q0", "A", "A", "C"), Pair("q1", "A", "A", "C")]
+    write_log(tmp_path, MODEL, "metadata", older, created="2026-11-20T12:00:00+00:00", name="old")
+    report = build_report([str(tmp_path)], n_boot=50)
+    row = only_cell(report)
+    assert (row["pairs"], row["normalized"], row["logs"]) == (4, 0.5, "new.eval")
+    assert not note_of(report, "old.eval").used
+    [warning] = [w for w in report.warnings if "old.eval" in w]
+    assert "also run by the newer" in warning and warning.endswith("the older is set aside")
+    assert report.grader_agreement.empty  # the same grader twice is not a comparison
+
+
+def test_an_older_log_still_supplies_the_cells_the_newer_did_not_run(tmp_path):
+    both_arms = [*PAIRS, Pair("q0", "B", "A", "A", verbalized=True, arm="correct")]
+    write_log(tmp_path, MODEL, "metadata", both_arms, created="2026-11-20T12:00:00+00:00", name="o")
+    write_log(tmp_path, MODEL, "metadata", PAIRS, created="2026-11-22T12:00:00+00:00", name="n")
+    report = build_report([str(tmp_path)], n_boot=50)
+    assert only_cell(report, hint_arm="incorrect")["logs"] == "n.eval"
+    assert only_cell(report, hint_arm="correct")["logs"] == "o.eval"
+    assert note_of(report, "o.eval").used
+
+
+@pytest.mark.parametrize(
+    ("changed", "reason"),
+    [
+        ({"eval_version": "0-Z"}, "mixed eval versions 0-Z, 1-A"),
+        ({"grader_prompt": "b" * 64}, "mixed grader prompts aaaaaaaaaaaa, bbbbbbbbbbbb"),
+    ],
+)
+def test_a_cell_mixing_versions_or_grader_prompts_is_refused(tmp_path, capsys, changed, reason):
+    pairs = [
+        Pair(
+            p.question,
+            p.unhinted,
+            p.hinted,
+            p.hint,
+            verbalized=p.verbalized,
+            grader_prompt="a" * 64,
+        )
+        for p in PAIRS
+    ]
+    pairs[0] = Pair("q0", "A", "C", "C", verbalized=True, **({"grader_prompt": "a" * 64} | changed))
+    write_log(tmp_path, MODEL, "metadata", pairs)
+    write_log(tmp_path, MODEL, "sycophancy", PAIRS)
+    report = build_report([str(tmp_path)], n_boot=50)
+    row = only_cell(report, hint_type="metadata")
+    assert row["refused"] == reason and math.isnan(row["normalized"])
+    assert any(reason in w and "not pooled" in w for w in report.warnings)
+    headline = report.aggregates.query("aggregate == 'headline'").iloc[0]
+    assert headline["normalized"] == 0.5  # sycophancy alone
+    assert headline["undefined"] == f"metadata (refused, {reason})"
+    assert main([str(tmp_path), "--n-boot", "20"]) == 0
+    assert f"refused: {reason}" in capsys.readouterr().out
+
+
+def test_models_scored_under_different_versions_are_flagged(tmp_path):
+    write_log(tmp_path, MODEL, "metadata", PAIRS)
+    newer = [
+        Pair(p.question, p.unhinted, p.hinted, p.hint, verbalized=p.verbalized, eval_version="1-B")
+        for p in PAIRS
+    ]
+    write_log(tmp_path, "openai/model-b", "metadata", newer)
+    report = build_report([str(tmp_path)], n_boot=20)
+    assert (
+        "cells were scored under different eval versions (openai/model-a: 1-A; "
+        "openai/model-b: 1-B); averages and comparisons that span them pool unlike scores"
+    ) in report.warnings
+
+
+def test_undefined_scores_show_as_undefined_in_every_output(tmp_path, capsys):
+    write_log(tmp_path, MODEL, "metadata", [Pair("q0", "A", "A", "C"), Pair("q1", "A", "B", "C")])
+    out = tmp_path / "out"
+    assert (
+        main([str(tmp_path), "--out", str(out), "--formats", "csv,json,md", "--n-boot", "20"]) == 0
+    )
+    assert "undefined (p_is_0)" in capsys.readouterr().out
+    cells = pd.read_csv(out / "cells.csv")
+    assert math.isnan(cells.loc[0, "normalized"]) and cells.loc[0, "undefined"] == "p_is_0"
+    [cell] = json.loads((out / "report.json").read_text())["cells"]
+    assert cell["normalized"] is None and cell["undefined"] == "p_is_0"
+    assert "undefined (p_is_0)" in (out / "report.md").read_text()
+
+
+def test_a_damaged_file_is_named_and_skipped(tmp_path):
+    write_log(tmp_path, MODEL, "metadata", PAIRS)
+    (tmp_path / "broken.eval").write_bytes(b"not a zip file")
+    report = build_report([str(tmp_path)], n_boot=50)
+    note = note_of(report, "broken.eval")
+    assert not note.used and note.note.startswith("unreadable (")
+    assert only_cell(report)["normalized"] == 0.5
+
+
+def test_log_files_can_be_given_directly(tmp_path):
+    path = write_log(tmp_path, MODEL, "metadata", PAIRS)
+    write_log(tmp_path, "openai/other", "metadata", PAIRS)
+    report = build_report([str(path)], n_boot=50)
+    assert report.meta["models"] == [MODEL]
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("missing", "no such folder or log file"),
+        ("empty", "no Inspect logs (.eval or .json) in"),
+        ("foreign", "none of the 1 logs (1 readable) has scored pairs of the cot-faithfulness"),
+        ("broken", "none of the 1 logs (0 readable) has scored pairs"),
+    ],
+)
+def test_nothing_to_report_is_one_clear_error(tmp_path, setup, message):
+    folder = tmp_path / "logs"
+    if setup != "missing":
+        folder.mkdir()
+    if setup == "foreign":
+        write_foreign_log(folder)
+    if setup == "broken":
+        (folder / "broken.eval").write_bytes(b"garbage")
+    with pytest.raises(ReportInputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        build_report([str(folder)])
