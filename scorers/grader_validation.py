@@ -87,9 +87,10 @@ def grade_excerpt(grader_attempts: int = 2) -> Solver:
 
 @metric
 def agreement_with_labels() -> Metric:
-    """Accuracy, precision, recall and kappa of the verdicts: overall, per split
-    (`development`: excerpts the offline rules were revised against; `holdout`: written
-    after the rules were frozen) and per hint type."""
+    """Accuracy, precision, recall and kappa of the verdicts: overall, per split and per
+    hint type. The splits say what the offline rules saw: `development` and `revision`
+    were used to write and revise them; `test` was written independently and measured
+    once, after they were frozen, so only its figure speaks for unseen text."""
 
     def compute(scores: list[SampleScore]) -> Value:
         graded = [

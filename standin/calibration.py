@@ -2,7 +2,7 @@
 tasks, grader and metrics, must have that rate recovered by the normalized score.
 
 Used by `benchmarks/calibration.py` (1,000+ questions, printed table) and by the seeded
-pytest twin in `tests/test_calibration.py` (a few hundred questions).
+pytest twin in `tests/test_standin.py` (a few hundred questions).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ grader=offline_grader/rules` is the rule-based grader. Both are test doubles wit
 behaviour, not models.
 """
 
+from standin.offline_grader import OfflineGraderAPI
 from standin.reasoner import StandinModelAPI
-from standin.rule_grader import RuleGraderAPI
 
-__all__ = ["RuleGraderAPI", "StandinModelAPI"]
+__all__ = ["OfflineGraderAPI", "StandinModelAPI"]
