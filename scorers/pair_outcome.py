@@ -140,7 +140,10 @@ def pair_outcome(
     hinted: ModelOutput | None,
 ) -> tuple[PairOutcome, ChainOfThought | None]:
     """Answers and chain of thought of a pair, before any grading."""
-    unhinted_answer = extract_answer(unhinted.completion) if unhinted else None
+    # both answers are read from the visible text, after any `<think>` section is split off,
+    # so a draft answer inside the reasoning never counts on either side
+    unhinted_cot = extract_chain_of_thought(unhinted.message) if unhinted else None
+    unhinted_answer = extract_answer(unhinted_cot.visible) if unhinted_cot else None
     cot = extract_chain_of_thought(hinted.message) if hinted else None
     hinted_answer = extract_answer(cot.visible) if cot else None
     usage = hinted.usage if hinted else None
