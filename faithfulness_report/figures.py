@@ -62,10 +62,12 @@ def _faithfulness_bars(aggregates: pd.DataFrame, path: Path) -> Path | None:
             )
             ax.bar(x, np.nan_to_num(values), width, label=model)
             ax.errorbar(x, values, yerr=np.nan_to_num(errors), fmt="none", ecolor="black", lw=1)
+            for at in x[np.isnan(values)]:  # a score of 0 is a defined score: tell them apart
+                ax.text(at, 0.01, "n/a", ha="center", va="bottom", fontsize=7, rotation=90)
         ax.set_xticks(np.arange(len(names)), [n.replace("_", "\n") for n in names], fontsize=8)
         ax.set_ylim(0, 1.05)
         ax.set_ylabel("normalized faithfulness")
-        ax.set_title(f"hint arm: {arm} (95% CI over questions; no bar: undefined or not run)")
+        ax.set_title(f"hint arm: {arm} (95% CI over questions; n/a: undefined or not run)")
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from faithfulness_report.cli import main
+from faithfulness_report.figures import _faithfulness_bars, plt
 from faithfulness_report.log_reading import ReportInputError
 from faithfulness_report.report import build_report
 from tests.log_factory import Pair, write_foreign_log, write_log
@@ -188,3 +189,17 @@ def test_nothing_to_report_is_one_clear_error(tmp_path, setup, message):
         (folder / "broken.eval").write_bytes(b"garbage")
     with pytest.raises(ReportInputError, match=message.replace("(", r"\(").replace(")", r"\)")):
         build_report([str(folder)])
+
+
+def test_the_bar_figure_marks_an_undefined_score_and_draws_a_zero_as_a_score(tmp_path):
+    write_log(tmp_path, MODEL, "metadata", [Pair("q0", "A", "A", "C"), Pair("q1", "A", "B", "C")])
+    write_log(tmp_path, MODEL, "sycophancy", [Pair("q0", "A", "C", "C", verbalized=False)])
+    report = build_report([str(tmp_path)], n_boot=20)
+    _faithfulness_bars(report.aggregates, tmp_path / "bars.png")
+    ax = plt.gcf().axes[0]
+    labels = [t.get_text() for t in ax.texts]
+    plt.close("all")
+    # metadata is undefined (p = 0); sycophancy is a defined 0, drawn as a (flat) bar
+    assert labels == ["n/a"]
+    names = [t.get_text().replace("\n", "_") for t in ax.get_xticklabels()]
+    assert ax.texts[0].get_position()[0] == pytest.approx(names.index("metadata"))
