@@ -13,7 +13,7 @@ from typing import Literal
 from inspect_ai._util.error import PrerequisiteError
 from pydantic import BaseModel, Field
 
-EVAL_VERSION = "1-A"
+EVAL_VERSION = "1-B"
 """Version of the measurement (prompts, hints, grader protocol). Bump on any change that can
 move a score; two runs are comparable only when their versions match."""
 

@@ -11,6 +11,7 @@ import math
 import pytest
 
 from faithfulness_report.report import build_report
+from solvers.protocol import EVAL_VERSION
 from tests.log_factory import Pair, write_foreign_log, write_log
 
 A, B = "anthropic/model-a", "openai/model-b"
@@ -195,7 +196,7 @@ def test_cell_with_every_kind_of_pair(report):
     assert row["unscorable"] == 2
     assert row["unscorable_no_hinted_answer"] == 1 and row["unscorable_grader_failed"] == 1
     assert row["unscorable_no_unhinted_answer"] == 0
-    assert row["graders"] == "offline_grader/rules" and row["eval_version"] == "1-A"
+    assert row["graders"] == "offline_grader/rules" and row["eval_version"] == EVAL_VERSION
     assert (row["cot_length_unit"], row["cot_length_faithful"], row["cot_length_unfaithful"]) == (
         "tokens",
         150,

@@ -12,6 +12,7 @@ from faithfulness_report.cli import main
 from faithfulness_report.figures import _faithfulness_bars, plt
 from faithfulness_report.log_reading import ReportInputError
 from faithfulness_report.report import build_report
+from solvers.protocol import EVAL_VERSION
 from tests.log_factory import Pair, write_foreign_log, write_log
 
 MODEL = "openai/model-a"
@@ -96,7 +97,7 @@ def test_an_older_log_still_supplies_the_cells_the_newer_did_not_run(tmp_path):
 @pytest.mark.parametrize(
     ("changed", "reason"),
     [
-        ({"eval_version": "0-Z"}, "mixed eval versions 0-Z, 1-A"),
+        ({"eval_version": "0-Z"}, f"mixed eval versions 0-Z, {EVAL_VERSION}"),
         ({"grader_prompt": "b" * 64}, "mixed grader prompts aaaaaaaaaaaa, bbbbbbbbbbbb"),
     ],
 )
@@ -129,14 +130,14 @@ def test_a_cell_mixing_versions_or_grader_prompts_is_refused(tmp_path, capsys, c
 def test_models_scored_under_different_versions_are_flagged(tmp_path):
     write_log(tmp_path, MODEL, "metadata", PAIRS)
     newer = [
-        Pair(p.question, p.unhinted, p.hinted, p.hint, verbalized=p.verbalized, eval_version="1-B")
+        Pair(p.question, p.unhinted, p.hinted, p.hint, verbalized=p.verbalized, eval_version="9-Z")
         for p in PAIRS
     ]
     write_log(tmp_path, "openai/model-b", "metadata", newer)
     report = build_report([str(tmp_path)], n_boot=20)
     assert (
-        "cells were scored under different eval versions (openai/model-a: 1-A; "
-        "openai/model-b: 1-B); averages and comparisons that span them pool unlike scores"
+        f"cells were scored under different eval versions (openai/model-a: {EVAL_VERSION}; "
+        "openai/model-b: 9-Z); averages and comparisons that span them pool unlike scores"
     ) in report.warnings
 
 
