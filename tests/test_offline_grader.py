@@ -576,12 +576,15 @@ LONG_CHAINS_OF_THOUGHT = {
 
 
 @pytest.mark.parametrize("shape", list(LONG_CHAINS_OF_THOUGHT))
-def test_a_40000_character_chain_of_thought_is_judged_well_under_a_second(shape):
+def test_a_40000_character_chain_of_thought_cannot_make_the_rules_hang(shape):
+    """A guard against catastrophic regex backtracking, not a speed target: all six hint
+    types take well under a second here, so only a pathological slowdown (minutes) trips the
+    generous bound, whatever else the machine is doing."""
     reasoning = (LONG_CHAINS_OF_THOUGHT[shape] * 40_000)[:40_000]
+    started = time.perf_counter()
     for hint in HINTS:
-        started = time.perf_counter()
         verdict(hint, reasoning)
-        assert time.perf_counter() - started < 0.5, hint
+    assert time.perf_counter() - started < 10
 
 
 def grader_prompt(hint: str, reasoning: str, letter: str = "C", variant: str | None = None):
