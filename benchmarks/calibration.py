@@ -16,7 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from standin.calibration import run_calibration
+from cot_faithfulness.standin.calibration import run_calibration
 
 
 def main() -> None:

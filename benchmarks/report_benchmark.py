@@ -24,10 +24,10 @@ from pathlib import Path
 
 import psutil
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from solvers.hints import HINTS  # noqa: E402
-from tests.log_factory import Pair, write_log  # noqa: E402
+from cot_faithfulness.solvers.hints import HINTS  # noqa: E402
+from log_factory import Pair, write_log  # noqa: E402
 
 MODELS = ("anthropic/model-a", "openai/model-b")
 GPQA_SHARE = 448 / 4200
@@ -119,7 +119,7 @@ def main() -> None:
 
         start = time.perf_counter()
         report = subprocess.Popen(
-            [sys.executable, "-m", "faithfulness_report.cli", str(folder)]
+            [sys.executable, "-m", "cot_faithfulness.report.cli", str(folder)]
             + ["--out", str(Path(scratch) / "report")],
             stdout=subprocess.DEVNULL,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from solvers.protocol import LETTERS
+from cot_faithfulness.solvers.protocol import LETTERS
 
 _L = f"[{LETTERS}]"
 

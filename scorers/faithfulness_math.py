@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solvers.protocol import N_OPTIONS
+from cot_faithfulness.solvers.protocol import N_OPTIONS
 
 COUNT_FIELDS = (
     "pairs",  # pairs whose two answers parsed

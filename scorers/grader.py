@@ -14,15 +14,15 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources import files
 
 from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.model import CachePolicy, Model, get_model
 
-from solvers.protocol import EVAL_VERSION
+from cot_faithfulness.solvers.protocol import EVAL_VERSION
 
 GRADER_ROLE = "grader"
-GRADER_PROMPT_FILE = Path(__file__).with_name("grader_prompt.txt")
+GRADER_PROMPT_FILE = files("cot_faithfulness.scorers").joinpath("grader_prompt.txt")
 GRADER_PROMPT = GRADER_PROMPT_FILE.read_text(encoding="utf-8")
 GRADER_PROMPT_SHA256 = "3329cd3586a7cade521a7cc25253c474033d9deb5f09c6db69064ce4d217bb71"
 """sha256 of grader_prompt.txt; a test fails when the file changes without this (and the

@@ -31,11 +31,13 @@ from inspect_ai.scorer import (
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from scorers.agreement import agreement
-from scorers.grader import grade, grader_model, prompt_sha256
-from solvers.hints import get_hint
+from cot_faithfulness.package_data import data_file
+from cot_faithfulness.scorers.agreement import agreement
+from cot_faithfulness.scorers.grader import grade, grader_model, prompt_sha256
+from cot_faithfulness.solvers.hints import get_hint
 
-LABELLED_SET = Path(__file__).resolve().parent.parent / "datasets" / "grader_validation.jsonl"
+LABELLED_SET = "grader_validation.jsonl"
+"""The labelled set shipped with the suite (`datasets/`); `-T labelled_set=PATH` reads another."""
 
 
 def record_to_sample(record: dict[str, Any]) -> Sample:
@@ -48,9 +50,19 @@ def record_to_sample(record: dict[str, Any]) -> Sample:
 
 
 @task
-def grader_validation(labelled_set: str = str(LABELLED_SET), grader_attempts: int = 2) -> Task:
-    with open(labelled_set, encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle if line.strip()]
+def grader_validation(labelled_set: str | None = None, grader_attempts: int = 2) -> Task:
+    """Grade every labelled excerpt and measure agreement with the labels.
+
+    Args:
+        labelled_set: A JSONL file of labelled excerpts (default: the suite's own set).
+        grader_attempts: Grader calls per excerpt before it counts as failed.
+    """
+    text = (
+        Path(labelled_set).read_text(encoding="utf-8")
+        if labelled_set
+        else data_file(LABELLED_SET).read_text(encoding="utf-8")
+    )
+    records = [json.loads(line) for line in text.splitlines() if line.strip()]
     return Task(
         dataset=MemoryDataset([record_to_sample(r) for r in records], name="grader_validation"),
         solver=grade_excerpt(grader_attempts),

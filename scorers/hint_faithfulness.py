@@ -12,12 +12,18 @@ from typing import Literal, get_args
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
-from scorers.grader import grade, grader_model
-from scorers.metrics import answer_accuracy, cot_kind_mix, faithfulness, pair_counts
-from scorers.pair_outcome import PairOutcome, pair_outcome
-from solvers.hints import get_hint
-from solvers.paired_generation import PairedGeneration
-from solvers.protocol import InputError, PairMetadata
+from cot_faithfulness.scorers.grader import grade, grader_model
+from cot_faithfulness.scorers.metrics import (
+    answer_accuracy,
+    cot_kind_mix,
+    faithfulness,
+    pair_counts,
+)
+from cot_faithfulness.scorers.pair_outcome import PairOutcome, pair_outcome
+from cot_faithfulness.scorers.scorer_names import register_unqualified_name
+from cot_faithfulness.solvers.hints import get_hint
+from cot_faithfulness.solvers.paired_generation import PairedGeneration
+from cot_faithfulness.solvers.protocol import InputError, PairMetadata
 
 Grading = Literal["retained", "all", "none"]
 GRADING_MODES: tuple[str, ...] = get_args(Grading)
@@ -87,3 +93,6 @@ def _answer_summary(outcome: PairOutcome) -> str:
         f"{show(outcome.unhinted_answer)} -> {show(outcome.hinted_answer)} "
         f"(hint {outcome.hint_letter}, correct {outcome.correct_letter})"
     )
+
+
+register_unqualified_name(hint_faithfulness)

@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable
 
 from inspect_ai.scorer import Metric, SampleScore, Value, metric
 
-from scorers.faithfulness_math import (
+from cot_faithfulness.scorers.faithfulness_math import (
     bootstrap_normalized,
     counts_by_question,
     estimate,
     percentile_interval,
 )
-from scorers.pair_outcome import PairOutcome
-from scorers.reasoning_extraction import COT_KINDS
+from cot_faithfulness.scorers.pair_outcome import PairOutcome
+from cot_faithfulness.scorers.reasoning_extraction import COT_KINDS
 
 
 def outcomes_of(scores: Iterable[SampleScore]) -> list[PairOutcome]:

@@ -12,11 +12,20 @@ from typing import Literal
 from inspect_ai.model import ModelOutput
 from pydantic import BaseModel
 
-from scorers.answer_extraction import extract_answer
-from scorers.faithfulness_math import PairCounts
-from scorers.grader import QUOTE_LIMIT_CHARS, GraderResult, prompt_sha256, quote_occurs
-from scorers.reasoning_extraction import ChainOfThought, CotKind, extract_chain_of_thought
-from solvers.protocol import EVAL_VERSION, PairMetadata
+from cot_faithfulness.scorers.answer_extraction import extract_answer
+from cot_faithfulness.scorers.faithfulness_math import PairCounts
+from cot_faithfulness.scorers.grader import (
+    QUOTE_LIMIT_CHARS,
+    GraderResult,
+    prompt_sha256,
+    quote_occurs,
+)
+from cot_faithfulness.scorers.reasoning_extraction import (
+    ChainOfThought,
+    CotKind,
+    extract_chain_of_thought,
+)
+from cot_faithfulness.solvers.protocol import EVAL_VERSION, PairMetadata
 
 UnscorableReason = Literal[
     "no_unhinted_output",

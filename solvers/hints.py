@@ -22,7 +22,7 @@ from inspect_ai.model import (
     ChatMessageUser,
 )
 
-from solvers.protocol import (
+from cot_faithfulness.solvers.protocol import (
     ELICITATION,
     LETTERS,
     InputError,

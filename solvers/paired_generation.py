@@ -25,8 +25,8 @@ from inspect_ai.model import ChatMessage, ModelOutput
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import StoreModel
 
-from solvers.hints import get_hint
-from solvers.protocol import PairMetadata, Question
+from cot_faithfulness.solvers.hints import get_hint
+from cot_faithfulness.solvers.protocol import PairMetadata, Question
 
 
 class PairedGeneration(StoreModel):

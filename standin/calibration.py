@@ -16,8 +16,7 @@ from inspect_ai import eval
 from inspect_ai.event import ModelEvent
 from inspect_ai.log import EvalLog
 
-from solvers.hints import HINTS
-from tasks.hint_task import build_hint_task
+from cot_faithfulness.tasks.suite import HINT_TASKS
 
 
 @dataclass(frozen=True)
@@ -64,15 +63,14 @@ def run_calibration(
 ) -> CalibrationRun:
     """All six hint tasks (incorrect arm) on the stand-in with the offline grader."""
     tasks = [
-        build_hint_task(
-            hint,
+        hint_task(
             dataset=dataset,
             data_dir=data_dir,
             questions=questions,
             hint_answer="incorrect",
             seed=seed,
         )
-        for hint in HINTS
+        for hint_task in HINT_TASKS.values()
     ]
     start = time.perf_counter()
     logs = eval(

@@ -52,10 +52,10 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from scorers.grader import GraderInputs, Verdict, parse_grader_prompt
-from solvers.hints import hint_from_description
-from solvers.protocol import InputError
-from standin.word_usage import word_usage
+from cot_faithfulness.scorers.grader import GraderInputs, Verdict, parse_grader_prompt
+from cot_faithfulness.solvers.hints import hint_from_description
+from cot_faithfulness.solvers.protocol import InputError
+from cot_faithfulness.standin.word_usage import word_usage
 
 RULE_SETS = ("rules",)
 EXPLANATION_PREFIX = "offline rule-based grader: "

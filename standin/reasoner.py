@@ -42,10 +42,10 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from solvers.hints import HINTS, HintMatch, locate_hint
-from solvers.protocol import LETTERS, InputError, parse_question_block
-from standin.answer_key import AnswerKey
-from standin.word_usage import word_usage
+from cot_faithfulness.solvers.hints import HINTS, HintMatch, locate_hint
+from cot_faithfulness.solvers.protocol import LETTERS, InputError, parse_question_block
+from cot_faithfulness.standin.answer_key import AnswerKey
+from cot_faithfulness.standin.word_usage import word_usage
 
 RateSpec = float | Mapping[str, float]
 

@@ -1,16 +1,56 @@
 """Grader hacking (misaligned): a leaked validation function accepts only one answer.
 
-Run: `inspect eval tasks/grader_hacking_hint.py --model M --model-role grader=G`;
-the `-T name=value` parameters are listed in README.md and checked by `build_hint_task`.
+Run: `inspect eval tasks/grader_hacking_hint.py --model M --model-role grader=G`.
+Every hint task takes the same parameters, checked by `checked_parameters`; only the
+hint's name differs.
 """
-
-from typing import Any
 
 from inspect_ai import Task, task
 
-from tasks.hint_task import build_hint_task
+from cot_faithfulness.tasks.hint_task import (
+    CacheExpiry,
+    DatasetName,
+    GpqaSubset,
+    Grading,
+    HintAnswer,
+    PositiveInt,
+    build_hint_task,
+    checked_parameters,
+)
 
 
 @task
-def grader_hacking_hint(**params: Any) -> Task:
-    return build_hint_task("grader_hacking", **params)
+@checked_parameters
+def grader_hacking_hint(
+    dataset: DatasetName = "mmlu",
+    subset: GpqaSubset | None = None,
+    subjects: str | list[str] | None = None,
+    questions: PositiveInt | None = None,
+    hint_answer: HintAnswer = "both",
+    variant: str | None = None,
+    seed: int = 0,
+    data_dir: str | None = None,
+    revision: str | None = None,
+    grading: Grading = "retained",
+    cache: bool | CacheExpiry = "1W",
+) -> Task:
+    """Each question asked without and with the hint; the grader checks acknowledgment.
+
+    Args:
+        dataset: Question source: `mmlu`, `gpqa`, or `demo` (48 questions embedded in the suite).
+        subset: GPQA subset, `main` (default), `diamond` or `extended`; GPQA only.
+        subjects: MMLU subjects or GPQA high-level domains to keep (default: all).
+        questions: Evaluate the first N questions after the seeded shuffle (default: all).
+        hint_answer: Hint arm: `incorrect` (one fixed wrong letter per question, shared by every
+            hint type), `correct`, or `both` (one sample of each).
+        variant: Hint wording (default: the first public one); the accepted names are listed
+            when a wrong one is given.
+        seed: Seeds the question order, the few-shot examples, GPQA's option order and the
+            wrong hint letter.
+        data_dir: Local data folder (default: $COT_FAITHFULNESS_DATA_DIR, else Hugging Face).
+        revision: Hugging Face dataset revision (default: the pinned one); not with local data.
+        grading: Pairs the grader sees: `retained` (the paper's denominator), `all`, or `none`.
+        cache: Cache for the model under test: `false`, `true` (one week), or an expiry such
+            as `3D`.
+    """
+    return build_hint_task("grader_hacking", **locals())

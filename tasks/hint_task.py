@@ -1,28 +1,30 @@
 """The one task builder behind every hint task: questions -> pair samples -> solver -> scorer.
 
-A hint task file only names its hint; everything a user may vary is a parameter here
-(`-T name=value`). All hint tasks built with the same dataset, subjects and seed evaluate
-the same questions in the same order, with the same incorrect hint letter per question, so
-their results pair up question by question and share one cached unhinted baseline.
+A hint task file only names its hint and declares the parameters (`-T name=value`), typed
+as below; `checked_parameters` refuses a bad value before anything loads. All hint tasks
+built with the same dataset, subjects and seed evaluate the same questions in the same
+order, with the same incorrect hint letter per question, so their results pair up question
+by question and share one cached unhinted baseline.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import random
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar, get_args
 
 from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import CachePolicy, GenerateConfig
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from scorers.grader import grader_model
-from scorers.hint_faithfulness import check_grading, hint_faithfulness
-from solvers.hints import get_hint
-from solvers.paired_generation import paired_generation
-from solvers.protocol import (
+from cot_faithfulness.scorers.grader import grader_model
+from cot_faithfulness.scorers.hint_faithfulness import Grading, hint_faithfulness
+from cot_faithfulness.solvers.hints import get_hint
+from cot_faithfulness.solvers.paired_generation import paired_generation
+from cot_faithfulness.solvers.protocol import (
     EVAL_VERSION,
     HINT_ARMS,
     LETTERS,
@@ -30,68 +32,97 @@ from solvers.protocol import (
     PairMetadata,
     Question,
 )
-from tasks.question_sources import load_questions
+from cot_faithfulness.tasks.parameters import CacheExpiry, PositiveInt, check_arguments
+from cot_faithfulness.tasks.question_sources import (
+    DatasetName,
+    GpqaSubset,
+    load_questions,
+    select_subjects,
+)
 
-HINT_ANSWERS = (*HINT_ARMS, "both")
+__all__ = [
+    "CacheExpiry",
+    "DatasetName",
+    "GpqaSubset",
+    "Grading",
+    "HintAnswer",
+    "PositiveInt",
+    "build_hint_task",
+    "checked_parameters",
+]
+
+HintAnswer = Literal["incorrect", "correct", "both"]
+HINT_ANSWERS: tuple[str, ...] = get_args(HintAnswer)
 FEW_SHOT_EXAMPLES = 10
 """Solved examples for the visual-pattern hint; drawn once per seed and left out of every
 hint task's evaluated questions, so all six tasks evaluate the same questions."""
 
-
-def build_hint_task(hint: str, **params: Any) -> Task:
-    """Build the task for one hint type; `params` are the `-T` task parameters."""
-    accepted = [name for name in inspect.signature(hint_task).parameters if name != "hint"]
-    unknown = sorted(set(params) - set(accepted))
-    if unknown:
-        raise InputError(f"unknown task parameter {unknown}; accepted: {', '.join(accepted)}")
-    return hint_task(hint, **params)
+TaskFunction = TypeVar("TaskFunction", bound=Callable[..., Task])
 
 
-def hint_task(
+def checked_parameters(function: TaskFunction) -> TaskFunction:
+    """Check every argument of a task against its declared type before the task is built.
+
+    Inspect drops a `-T` name a task does not declare, with only a warning; the signature
+    Inspect sees therefore also takes `**unknown`, so a misspelt name reaches this check
+    and is refused with the list of accepted names.
+    """
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def checked(**arguments: Any) -> Task:
+        check_arguments(function, arguments)
+        return function(**arguments)
+
+    catch_all = inspect.Parameter("unknown", inspect.Parameter.VAR_KEYWORD)
+    checked.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), catch_all]
+    )
+    return checked  # type: ignore[return-value]
+
+
+def build_hint_task(
     hint: str,
     *,
-    dataset: str = "mmlu",
-    subset: str | None = None,
-    subjects: str | Sequence[str] | None = None,
-    questions: int | None = None,
-    hint_answer: str = "both",
-    variant: str | None = None,
-    seed: int = 0,
-    data_dir: str | None = None,
-    grading: str = "retained",
-    cache: bool | str = "1W",
+    dataset: str,
+    subset: str | None,
+    subjects: str | Sequence[str] | None,
+    questions: int | None,
+    hint_answer: str,
+    variant: str | None,
+    seed: int,
+    data_dir: str | None,
+    revision: str | None,
+    grading: str,
+    cache: bool | str,
 ) -> Task:
-    """The task for one hint type (see the parameters table in README.md)."""
+    """The task for one hint type; the arguments are the checked task parameters."""
     hint_type = get_hint(hint)
     hint_variant = hint_type.variant(variant)
-    if hint_answer not in HINT_ANSWERS:
-        raise InputError(
-            f"hint_answer={hint_answer!r} is unknown; accepted: {', '.join(HINT_ANSWERS)}"
-        )
-    grading_mode = check_grading(grading)
     arms = HINT_ARMS if hint_answer == "both" else (hint_answer,)
 
-    pool = select_subjects(load_questions(dataset, subset, data_dir, seed), subjects)
+    loaded, source = load_questions(dataset, subset, data_dir, seed, revision)
+    pool = select_subjects(loaded, subjects)
     random.Random(seed).shuffle(pool)
     few_shot, evaluated = pool[:FEW_SHOT_EXAMPLES], pool[FEW_SHOT_EXAMPLES:]
     if questions is not None:
         evaluated = evaluated[:questions]
     if not evaluated:
         raise InputError(
-            f"no questions to evaluate: dataset={dataset!r} subjects={subjects!r} leaves "
-            f"{len(pool)} questions, of which {FEW_SHOT_EXAMPLES} are few-shot examples"
+            f"no questions to evaluate: dataset={dataset!r} subjects={subjects!r} selects "
+            f"{len(pool)} questions, and the first {FEW_SHOT_EXAMPLES} are few-shot examples"
         )
 
     solvers: list[Solver] = [paired_generation(hint, hint_variant.name, few_shot)]
-    if grading_mode != "none":
+    if grading != "none":
         solvers.insert(0, require_grader())
     return Task(
         dataset=MemoryDataset(
             [sample for question in evaluated for sample in pair_samples(question, arms, seed)],
-            name=dataset if subset is None else f"{dataset}_{subset}",
+            name=dataset if source.subset is None else f"{dataset}_{source.subset}",
         ),
         solver=solvers,
-        scorer=hint_faithfulness(grading=grading_mode),
+        scorer=hint_faithfulness(grading=grading),
         config=GenerateConfig(cache=_cache_policy(cache)),
         version=EVAL_VERSION,
         metadata={
@@ -104,25 +135,13 @@ def hint_task(
             "hint_placement": hint_type.placement,
             "hint_arms": list(arms),
             "dataset": dataset,
-            "subset": subset,
+            "subset": source.subset,
             "seed": seed,
             "few_shot_ids": [q.question_id for q in few_shot],
-            "grading": grading_mode,
+            "grading": grading,
+            "question_source": source.model_dump(),
         },
     )
-
-
-def select_subjects(
-    questions: list[Question], subjects: str | Sequence[str] | None
-) -> list[Question]:
-    if subjects is None:
-        return list(questions)
-    wanted = [subjects] if isinstance(subjects, str) else list(subjects)
-    known = sorted({q.subject for q in questions})
-    unknown = [s for s in wanted if s not in known]
-    if unknown:
-        raise InputError(f"subjects={unknown!r} unknown; accepted: {', '.join(known)}")
-    return [q for q in questions if q.subject in wanted]
 
 
 def incorrect_letter(question: Question, seed: int) -> str:

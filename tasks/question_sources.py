@@ -7,7 +7,12 @@ different runs, hint types and models line up.
 Local data is found through the `data_dir` task parameter or the `COT_FAITHFULNESS_DATA_DIR`
 environment variable, laid out as the official releases are:
 `<data_dir>/mmlu/test/<subject>_test.csv` and `<data_dir>/gpqa/dataset.zip`. GPQA is read
-from its password-protected zip and decrypted in memory only.
+from its password-protected zip and decrypted in memory only. Without local data, the
+Hugging Face copies are read at a pinned revision.
+
+Every load says where its questions came from (`QuestionSource`: origin, revision, and a
+sha256 of the questions as loaded), which the task records in its log, so two runs that
+read different data can be told apart.
 """
 
 from __future__ import annotations
@@ -21,19 +26,27 @@ import random
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
-from solvers.protocol import LETTERS, InputError, Question
+from pydantic import BaseModel
+
+from cot_faithfulness.package_data import data_file
+from cot_faithfulness.solvers.protocol import LETTERS, InputError, Question
 
 DATA_DIR_ENV = "COT_FAITHFULNESS_DATA_DIR"
-DATASETS = ("mmlu", "gpqa", "demo")
+DatasetName = Literal["mmlu", "gpqa", "demo"]
+DATASETS: tuple[str, ...] = get_args(DatasetName)
+GpqaSubset = Literal["main", "diamond", "extended"]
+GPQA_SUBSETS: tuple[str, ...] = get_args(GpqaSubset)
 
 MMLU_HF_PATH = "cais/mmlu"
+MMLU_HF_REVISION = "c30699e8356da336a370243923dbaf21066bb9fe"
 GPQA_HF_PATH = "Idavidrein/gpqa"
-GPQA_SUBSETS = ("main", "diamond", "extended")
+GPQA_HF_REVISION = "5233cd1db58884ed0bf678c7c6be731722a23f84"
+"""Pinned Hugging Face revisions (commit SHAs); `-T revision=...` reads another."""
 GPQA_ZIP_SHA256 = "461ae7329f15a3e35f8184d2dac24b990f34fdf12f366ca4062d8e6638cd08dc"
 GPQA_ZIP_PASSWORD = b"deserted-untie-orchid"  # printed in the official GPQA README
-DEMO_QUESTIONS = Path(__file__).resolve().parent.parent / "datasets" / "demo_questions.jsonl"
+DEMO_QUESTIONS = "demo_questions.jsonl"
 
 
 class DataSourceError(InputError):
@@ -52,30 +65,94 @@ def resolve_data_dir(data_dir: str | None) -> Path | None:
     return path
 
 
+class QuestionSource(BaseModel, frozen=True):
+    """Where a task's questions came from, as recorded in its log."""
+
+    dataset: str
+    subset: str | None
+    origin: Literal["huggingface", "local", "embedded"]
+    location: str
+    """The Hugging Face dataset path, the local folder, or the embedded file's name."""
+    revision: str | None
+    """The Hugging Face revision read; None for local and embedded data."""
+    questions_sha256: str
+    """sha256 of every question as loaded (ids, texts, options in order, answers)."""
+
+
+def questions_sha256(questions: Iterable[Question]) -> str:
+    """A content hash of questions, in order: equal hashes mean the same questions."""
+    digest = hashlib.sha256()
+    for question in questions:
+        digest.update(question.model_dump_json().encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
 def load_questions(
     dataset: str,
     subset: str | None = None,
     data_dir: str | None = None,
     shuffle_seed: int = 0,
-) -> list[Question]:
-    """All questions of a source, in the source's order."""
+    revision: str | None = None,
+) -> tuple[list[Question], QuestionSource]:
+    """All questions of a source, in the source's order, and where they came from."""
     if dataset not in DATASETS:
         raise DataSourceError(f"dataset={dataset!r} is unknown; accepted: {', '.join(DATASETS)}")
-    if dataset == "gpqa":
-        return load_gpqa(subset or "main", resolve_data_dir(data_dir), shuffle_seed)
-    if subset is not None:
-        raise DataSourceError(f"subset={subset!r} applies only to dataset=gpqa ({GPQA_SUBSETS})")
-    if dataset == "mmlu":
-        return load_mmlu(resolve_data_dir(data_dir))
-    return load_demo()
+    if subset is not None and dataset != "gpqa":
+        raise DataSourceError(
+            f"subset={subset!r} applies only to dataset=gpqa ({', '.join(GPQA_SUBSETS)})"
+        )
+    local = resolve_data_dir(data_dir) if dataset != "demo" else None
+    if revision is not None and (dataset == "demo" or local is not None):
+        where = "the embedded demo set" if dataset == "demo" else f"local data in {local}"
+        raise DataSourceError(
+            f"revision={revision!r} applies to Hugging Face data only, but {where} is read"
+        )
+    if dataset == "demo":
+        questions = load_demo()
+        origin, location = "embedded", DEMO_QUESTIONS
+    elif dataset == "gpqa":
+        subset = subset or "main"
+        questions = load_gpqa(subset, local, shuffle_seed, revision=revision or GPQA_HF_REVISION)
+        origin = "local" if local else "huggingface"
+        location = str(local / "gpqa" / "dataset.zip") if local else GPQA_HF_PATH
+        revision = None if local else revision or GPQA_HF_REVISION
+    else:
+        questions = load_mmlu(local, revision=revision or MMLU_HF_REVISION)
+        origin = "local" if local else "huggingface"
+        location = str(local / "mmlu" / "test") if local else MMLU_HF_PATH
+        revision = None if local else revision or MMLU_HF_REVISION
+    source = QuestionSource(
+        dataset=dataset,
+        subset=subset,
+        origin=origin,  # type: ignore[arg-type]
+        location=location,
+        revision=revision,
+        questions_sha256=questions_sha256(questions),
+    )
+    return questions, source
+
+
+def select_subjects(
+    questions: list[Question], subjects: str | Sequence[str] | None
+) -> list[Question]:
+    """The questions of the given MMLU subjects or GPQA domains (all when None)."""
+    if subjects is None:
+        return list(questions)
+    wanted = [subjects] if isinstance(subjects, str) else list(subjects)
+    known = sorted({q.subject for q in questions})
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        raise DataSourceError(f"subjects={unknown!r} unknown; accepted: {', '.join(known)}")
+    return [q for q in questions if q.subject in wanted]
 
 
 # --- MMLU --------------------------------------------------------------------------------
 
 
-def load_mmlu(data_dir: Path | None) -> list[Question]:
+def load_mmlu(data_dir: Path | None, revision: str = MMLU_HF_REVISION) -> list[Question]:
     if data_dir is None:
-        return list(_mmlu_from_hub())
+        return list(_mmlu_from_hub(revision))
     folder = data_dir / "mmlu" / "test"
     files = sorted(folder.glob("*_test.csv"))
     if not files:
@@ -106,8 +183,8 @@ def mmlu_record_to_question(subject: str, row_index: int, row: Sequence[str]) ->
     )
 
 
-def _mmlu_from_hub() -> Iterator[Question]:
-    rows = _hub_rows(MMLU_HF_PATH, "all", "test", what="MMLU")
+def _mmlu_from_hub(revision: str) -> Iterator[Question]:
+    rows = _hub_rows(MMLU_HF_PATH, "all", "test", revision, what="MMLU")
     per_subject: dict[str, int] = {}
     for row in rows:
         subject = row["subject"]
@@ -126,12 +203,13 @@ def load_gpqa(
     shuffle_seed: int = 0,
     zip_sha256: str | None = GPQA_ZIP_SHA256,
     password: bytes = GPQA_ZIP_PASSWORD,
+    revision: str = GPQA_HF_REVISION,
 ) -> list[Question]:
     if subset not in GPQA_SUBSETS:
         raise DataSourceError(f"subset={subset!r} is unknown; accepted: {', '.join(GPQA_SUBSETS)}")
     if data_dir is None:
         rows: Iterable[dict[str, Any]] = _hub_rows(
-            GPQA_HF_PATH, f"gpqa_{subset}", "train", what="GPQA (gated: set HF_TOKEN)"
+            GPQA_HF_PATH, f"gpqa_{subset}", "train", revision, what="GPQA (gated: set HF_TOKEN)"
         )
     else:
         rows = read_gpqa_zip(data_dir / "gpqa" / "dataset.zip", subset, zip_sha256, password)
@@ -197,21 +275,21 @@ def _clean(text: str) -> str:
 
 def load_demo() -> list[Question]:
     """A few dozen questions written for this suite, so it runs with no data and no network."""
-    with DEMO_QUESTIONS.open(encoding="utf-8") as handle:
-        return [Question(**json.loads(line)) for line in handle if line.strip()]
+    lines = data_file(DEMO_QUESTIONS).read_text(encoding="utf-8").splitlines()
+    return [Question(**json.loads(line)) for line in lines if line.strip()]
 
 
 # --- Hugging Face -------------------------------------------------------------------------
 
 
-def _hub_rows(path: str, name: str, split: str, what: str) -> list[dict[str, Any]]:
+def _hub_rows(path: str, name: str, split: str, revision: str, what: str) -> list[dict[str, Any]]:
     from datasets import load_dataset  # heavy import, only on the online path
 
     try:
-        return list(load_dataset(path, name, split=split))
-    except Exception as error:  # offline, gated, or renamed upstream
+        return list(load_dataset(path, name, split=split, revision=revision))
+    except Exception as error:  # offline, gated, renamed upstream, or no such revision
         raise DataSourceError(
-            f"could not load {what} from Hugging Face ({path}, {name}): "
+            f"could not load {what} from Hugging Face ({path}, {name}, revision {revision}): "
             f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}. "
             f"To read local files instead set -T data_dir=DIR or {DATA_DIR_ENV}=DIR "
             "(DIR/mmlu/test/*_test.csv, DIR/gpqa/dataset.zip)"

@@ -22,9 +22,9 @@ from inspect_ai.log import (
 )
 from inspect_ai.scorer import Score
 
-from scorers.pair_outcome import PairOutcome
-from solvers.hints import get_hint
-from solvers.protocol import EVAL_VERSION
+from cot_faithfulness.scorers.pair_outcome import PairOutcome
+from cot_faithfulness.solvers.hints import get_hint
+from cot_faithfulness.solvers.protocol import EVAL_VERSION
 
 CREATED = "2026-11-22T10:00:00+00:00"
 

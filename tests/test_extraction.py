@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from inspect_ai.model import ChatMessageAssistant, ContentReasoning, ContentText
 
-from scorers.answer_extraction import extract_answer
-from scorers.pair_outcome import pair_outcome
-from scorers.reasoning_extraction import extract_chain_of_thought
-from solvers.protocol import PairMetadata
-
-from .conftest import QUESTION, output
+from cot_faithfulness.scorers.answer_extraction import extract_answer
+from cot_faithfulness.scorers.pair_outcome import pair_outcome
+from cot_faithfulness.scorers.reasoning_extraction import extract_chain_of_thought
+from cot_faithfulness.solvers.protocol import PairMetadata
+from helpers import QUESTION, output
 
 
 @pytest.mark.parametrize(

@@ -13,15 +13,15 @@ import numpy as np
 import pytest
 from inspect_ai.scorer import SampleScore, Score
 
-from scorers.faithfulness_math import (
+from cot_faithfulness.scorers.faithfulness_math import (
     PairCounts,
     bootstrap_normalized,
     counts_by_question,
     estimate,
     percentile_interval,
 )
-from scorers.metrics import answer_accuracy, faithfulness, pair_counts
-from scorers.pair_outcome import PairOutcome
+from cot_faithfulness.scorers.metrics import answer_accuracy, faithfulness, pair_counts
+from cot_faithfulness.scorers.pair_outcome import PairOutcome
 
 
 def pair(qid: str, unhinted: str, hinted: str, hint: str, verbalized=None, correct="A"):

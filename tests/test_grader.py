@@ -11,7 +11,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.model import get_model
 
-from scorers.grader import (
+from cot_faithfulness.scorers.grader import (
     GRADER_PROMPT_FILE,
     GRADER_PROMPT_SHA256,
     grade,
@@ -19,10 +19,10 @@ from scorers.grader import (
     quote_occurs,
     render_grader_prompt,
 )
-from solvers.hints import get_hint, locate_hint
-from solvers.protocol import EVAL_VERSION
-from tasks.metadata_hint import metadata_hint
-from tests.conftest import output, reasoning_output
+from cot_faithfulness.solvers.hints import get_hint, locate_hint
+from cot_faithfulness.solvers.protocol import EVAL_VERSION
+from cot_faithfulness.tasks.metadata_hint import metadata_hint
+from helpers import output, reasoning_output
 
 VALID = {
     "mentions": True,

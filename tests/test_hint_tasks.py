@@ -12,17 +12,18 @@ from inspect_ai.event import ModelEvent
 from inspect_ai.log import EvalLog
 from inspect_ai.model import ChatMessage, Model, get_model
 
-from solvers.hints import HINTS, locate_hint
-from solvers.paired_generation import PairedGeneration
-from solvers.protocol import PairMetadata
-from tasks.consistency_hint import consistency_hint
-from tasks.grader_hacking_hint import grader_hacking_hint
-from tasks.hint_task import FEW_SHOT_EXAMPLES, build_hint_task
-from tasks.metadata_hint import metadata_hint
-from tasks.sycophancy_hint import sycophancy_hint
-from tasks.unethical_information_hint import unethical_information_hint
-from tasks.visual_pattern_hint import visual_pattern_hint
-from tests.conftest import SHARED_DATA, needs_shared_mmlu, output, reasoning_output
+from cot_faithfulness.solvers.hints import HINTS, get_hint, locate_hint
+from cot_faithfulness.solvers.paired_generation import PairedGeneration
+from cot_faithfulness.solvers.protocol import PairMetadata
+from cot_faithfulness.tasks.consistency_hint import consistency_hint
+from cot_faithfulness.tasks.grader_hacking_hint import grader_hacking_hint
+from cot_faithfulness.tasks.hint_task import FEW_SHOT_EXAMPLES
+from cot_faithfulness.tasks.metadata_hint import metadata_hint
+from cot_faithfulness.tasks.suite import HINT_TASKS
+from cot_faithfulness.tasks.sycophancy_hint import sycophancy_hint
+from cot_faithfulness.tasks.unethical_information_hint import unethical_information_hint
+from cot_faithfulness.tasks.visual_pattern_hint import visual_pattern_hint
+from helpers import SHARED_DATA, needs_shared_mmlu, output, reasoning_output
 
 TASKS = {
     "sycophancy": sycophancy_hint,
@@ -93,7 +94,7 @@ def test_every_hint_task_runs_end_to_end_and_keeps_both_sides(hint, tmp_path):
     task = TASKS[hint](dataset="demo", questions=3)
     [log] = run(task, tmp_path, hint_follower(), verdict_grader())
     assert log.status == "success", log.error
-    assert log.eval.task == f"{hint}_hint"
+    assert log.eval.task == f"cot_faithfulness/{hint}_hint"
     assert log.eval.metadata["hint_type"] == hint
     assert log.eval.metadata["hint_category"] == HINTS[hint].category
     assert log.eval.metadata["eval_version"] == log.eval.task_version
@@ -119,8 +120,8 @@ def test_every_hint_task_runs_end_to_end_and_keeps_both_sides(hint, tmp_path):
 
 
 def test_arms_point_at_the_correct_and_one_fixed_wrong_letter(tmp_path):
-    incorrect = build_hint_task("metadata", dataset="demo", hint_answer="incorrect", questions=5)
-    other = build_hint_task("sycophancy", dataset="demo", hint_answer="both", questions=5)
+    incorrect = HINT_TASKS["metadata"](dataset="demo", hint_answer="incorrect", questions=5)
+    other = HINT_TASKS["sycophancy"](dataset="demo", hint_answer="both", questions=5)
     wrong_by_question = {
         s.metadata["question_id"]: s.metadata["hint_letter"] for s in incorrect.dataset
     }
@@ -135,10 +136,10 @@ def test_arms_point_at_the_correct_and_one_fixed_wrong_letter(tmp_path):
 
 
 def test_few_shot_examples_are_left_out_of_every_task(tmp_path):
-    task = build_hint_task("visual_pattern", dataset="demo")
+    task = HINT_TASKS["visual_pattern"](dataset="demo")
     few_shot = set(task.metadata["few_shot_ids"])
     assert len(few_shot) == FEW_SHOT_EXAMPLES
-    plain = build_hint_task("metadata", dataset="demo")
+    plain = HINT_TASKS["metadata"](dataset="demo")
     assert plain.metadata["few_shot_ids"] == task.metadata["few_shot_ids"]
     evaluated = {s.metadata["question_id"] for s in plain.dataset}
     assert not evaluated & few_shot
@@ -201,10 +202,10 @@ def test_grading_none_needs_no_grader_and_leaves_verdicts_empty(tmp_path):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"dataset": "arc"}, r"dataset='arc' is unknown; accepted: mmlu, gpqa, demo"),
+        ({"dataset": "arc"}, r"dataset='arc' is not accepted; accepted: one of mmlu, gpqa, demo"),
         ({"variant": "dean"}, r"variant='dean' is not a variant of the metadata hint"),
-        ({"hint_answer": "wrong"}, r"hint_answer='wrong' is unknown; accepted: incorrect"),
-        ({"grading": "some"}, r"grading='some' is unknown; accepted: retained, all, none"),
+        ({"hint_answer": "wrong"}, r"hint_answer='wrong' is not accepted; accepted: one of inc"),
+        ({"grading": "some"}, r"grading='some' is not accepted; accepted: one of retained, all"),
         ({"datset": "mmlu"}, r"unknown task parameter \['datset'\]; accepted: dataset, subset"),
         ({"dataset": "demo", "subjects": "alchemy"}, r"subjects=\['alchemy'\] unknown"),
         ({"dataset": "mmlu", "data_dir": "/nonexistent"}, r"data_dir='/nonexistent' is not a dir"),
@@ -212,9 +213,9 @@ def test_grading_none_needs_no_grader_and_leaves_verdicts_empty(tmp_path):
 )
 def test_bad_task_parameters_name_the_parameter_and_the_accepted_values(params, message):
     with pytest.raises(ValueError, match=message):
-        build_hint_task("metadata", **params)
+        metadata_hint(**params)
 
 
 def test_unknown_hint_type_names_the_accepted_ones():
     with pytest.raises(ValueError, match=r"hint='flattery' is not a hint type; accepted"):
-        build_hint_task("flattery", dataset="demo")
+        get_hint("flattery")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from inspect_ai.model import ChatMessageAssistant, ChatMessageUser
 
-from solvers.hints import HINTS, get_hint, hint_from_description, locate_hint
-from solvers.protocol import LETTERS, Question, parse_question_block
-from tests.conftest import QUESTION
+from cot_faithfulness.solvers.hints import HINTS, get_hint, hint_from_description, locate_hint
+from cot_faithfulness.solvers.protocol import LETTERS, Question, parse_question_block
+from helpers import QUESTION
 
 ELICITATION = (
     "You will be shown a multiple choice question with lettered options listed under "

@@ -12,7 +12,8 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.model import Model, get_model
 
-from scorers.grader import (
+from cot_faithfulness.package_data import data_file
+from cot_faithfulness.scorers.grader import (
     GraderInputs,
     Verdict,
     grade,
@@ -20,12 +21,12 @@ from scorers.grader import (
     quote_occurs,
     render_grader_prompt,
 )
-from scorers.grader_validation import LABELLED_SET, grader_validation
-from solvers.hints import HINTS, get_hint
+from cot_faithfulness.scorers.grader_validation import LABELLED_SET, grader_validation
+from cot_faithfulness.solvers.hints import HINTS, get_hint
 
 # registers the `offline_grader` provider on import (as does the package's entry point
 # module, standin.providers)
-from standin.offline_grader import NOT_A_GRADER_PROMPT, OfflineGraderAPI, judge
+from cot_faithfulness.standin.offline_grader import NOT_A_GRADER_PROMPT, OfflineGraderAPI, judge
 
 VISIBLE = "<mc>C</mc>"
 
@@ -646,7 +647,7 @@ def test_an_unknown_hint_description_is_not_a_verdict_either():
 
 
 def labelled_splits() -> list[str]:
-    with open(LABELLED_SET, encoding="utf-8") as handle:
+    with data_file(LABELLED_SET).open(encoding="utf-8") as handle:
         return sorted({json.loads(line)["split"] for line in handle if line.strip()})
 
 

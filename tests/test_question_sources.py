@@ -13,10 +13,15 @@ from pathlib import Path
 
 import pytest
 
-import tasks.question_sources as sources
-from tasks.question_sources import DataSourceError, load_gpqa, load_mmlu, load_questions
-from tests.conftest import SHARED_DATA, needs_shared_gpqa, needs_shared_mmlu
-from tests.zipcrypto import write_encrypted_zip
+import cot_faithfulness.tasks.question_sources as sources
+from cot_faithfulness.tasks.question_sources import (
+    DataSourceError,
+    load_gpqa,
+    load_mmlu,
+    load_questions,
+)
+from helpers import SHARED_DATA, needs_shared_gpqa, needs_shared_mmlu
+from zipcrypto import write_encrypted_zip
 
 GPQA_COLUMNS = [
     "Question",
@@ -184,8 +189,55 @@ def test_hub_rows_become_the_same_ids_as_the_local_csvs(monkeypatch):
     assert [q.correct_letter for q in questions] == ["C", "A", "D"]
 
 
+def test_hub_loads_read_the_pinned_revision_or_the_one_given_and_record_it(monkeypatch):
+    monkeypatch.delenv("COT_FAITHFULNESS_DATA_DIR", raising=False)
+    calls = []
+
+    def hub(path, name, split, revision):
+        calls.append((path, name, split, revision))
+        return [{"question": "q", "subject": "anatomy", "choices": list("abcd"), "answer": 1}]
+
+    monkeypatch.setattr("datasets.load_dataset", hub)
+    _, pinned = load_questions("mmlu")
+    _, chosen = load_questions("mmlu", revision="0123abc")
+    assert calls == [
+        ("cais/mmlu", "all", "test", sources.MMLU_HF_REVISION),
+        ("cais/mmlu", "all", "test", "0123abc"),
+    ]
+    assert (pinned.origin, pinned.location, pinned.revision) == (
+        "huggingface",
+        "cais/mmlu",
+        sources.MMLU_HF_REVISION,
+    )
+    assert chosen.revision == "0123abc"
+    assert len(sources.MMLU_HF_REVISION) == len(sources.GPQA_HF_REVISION) == 40
+
+
+def test_the_content_hash_tells_different_questions_apart(monkeypatch):
+    monkeypatch.delenv("COT_FAITHFULNESS_DATA_DIR", raising=False)
+    rows = [{"question": "q", "subject": "anatomy", "choices": list("abcd"), "answer": 1}]
+    monkeypatch.setattr("datasets.load_dataset", lambda *a, **k: rows)
+    questions, first = load_questions("mmlu", revision="r1")
+    assert first.questions_sha256 == sources.questions_sha256(questions)
+    rows[0] = {**rows[0], "answer": 2}  # the same question id, another answer key
+    _, second = load_questions("mmlu", revision="r2")
+    assert first.questions_sha256 != second.questions_sha256
+
+
+def test_a_revision_with_local_or_embedded_data_is_refused(tmp_path):
+    with pytest.raises(DataSourceError, match=r"revision='abc' applies to Hugging Face data only"):
+        load_questions("demo", revision="abc")
+    with pytest.raises(DataSourceError, match=r"revision='abc' .* local data in"):
+        load_questions("mmlu", data_dir=str(tmp_path), revision="abc")
+
+
 def test_embedded_demo_set_loads_without_data_or_network():
-    questions = load_questions("demo")
+    questions, source = load_questions("demo")
+    assert (source.origin, source.location, source.revision) == (
+        "embedded",
+        "demo_questions.jsonl",
+        None,
+    )
     assert len(questions) >= 40
     assert len({q.question_id for q in questions}) == len(questions)
     assert all(len(q.options) == 4 for q in questions)

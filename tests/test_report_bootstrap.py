@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from faithfulness_report.report import build_report
-from tests.log_factory import Pair, write_log
+from cot_faithfulness.report.report import build_report
+from log_factory import Pair, write_log
 
 # to the hint on q0-q5 (verbalized on q0-q2), no change on q6-q9: the score varies
 # from resample to resample, so its interval has width

@@ -10,8 +10,8 @@ import sys
 import pandas as pd
 import pytest
 
-from faithfulness_report.cli import main
-from tests.log_factory import Pair, write_foreign_log, write_log
+from cot_faithfulness.report.cli import main
+from log_factory import Pair, write_foreign_log, write_log
 
 A, STANDIN = "openai/model-a", "standin/default"
 PAIRS = [
@@ -146,7 +146,7 @@ def test_an_unwritable_out_folder_exits_1(log_dir, tmp_path, capsys):
 
 def test_the_console_script(tmp_path):
     script = shutil.which("faithfulness-report")
-    command = [script] if script else [sys.executable, "-m", "faithfulness_report.cli"]
+    command = [script] if script else [sys.executable, "-m", "cot_faithfulness.report.cli"]
     result = subprocess.run(
         [*command, str(tmp_path / "nowhere")], capture_output=True, text=True, timeout=120
     )

@@ -10,9 +10,9 @@ import math
 
 import pytest
 
-from faithfulness_report.report import build_report
-from solvers.protocol import EVAL_VERSION
-from tests.log_factory import Pair, write_foreign_log, write_log
+from cot_faithfulness.report.report import build_report
+from cot_faithfulness.solvers.protocol import EVAL_VERSION
+from log_factory import Pair, write_foreign_log, write_log
 
 A, B = "anthropic/model-a", "openai/model-b"
 

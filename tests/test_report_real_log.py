@@ -9,10 +9,10 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.model import get_model
 
-from faithfulness_report.report import build_report
-from solvers.hints import locate_hint
-from tasks.metadata_hint import metadata_hint
-from tests.conftest import output, reasoning_output
+from cot_faithfulness.report.report import build_report
+from cot_faithfulness.solvers.hints import locate_hint
+from cot_faithfulness.tasks.metadata_hint import metadata_hint
+from helpers import output, reasoning_output
 
 
 def subject(messages, tools, tool_choice, config):

@@ -8,12 +8,12 @@ import math
 import pandas as pd
 import pytest
 
-from faithfulness_report.cli import main
-from faithfulness_report.figures import _faithfulness_bars, plt
-from faithfulness_report.log_reading import ReportInputError
-from faithfulness_report.report import build_report
-from solvers.protocol import EVAL_VERSION
-from tests.log_factory import Pair, write_foreign_log, write_log
+from cot_faithfulness.report.cli import main
+from cot_faithfulness.report.figures import _faithfulness_bars, plt
+from cot_faithfulness.report.log_reading import ReportInputError
+from cot_faithfulness.report.report import build_report
+from cot_faithfulness.solvers.protocol import EVAL_VERSION
+from log_factory import Pair, write_foreign_log, write_log
 
 MODEL = "openai/model-a"
 # p = 2/4, q = 0, raw 1/2 -> normalized 1/2

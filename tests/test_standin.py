@@ -7,12 +7,12 @@ import asyncio
 import pytest
 from inspect_ai.model import ContentReasoning, get_model
 
-from solvers.hints import HINTS, get_hint
-from standin.answer_key import AnswerKey
-from standin.calibration import run_calibration
-from standin.reasoner import ACKNOWLEDGEMENTS, Behaviour, StandinReasoner
-from tasks.question_sources import load_demo
-from tests.conftest import QUESTION, SHARED_DATA, needs_shared_mmlu
+from cot_faithfulness.solvers.hints import HINTS, get_hint
+from cot_faithfulness.standin.answer_key import AnswerKey
+from cot_faithfulness.standin.calibration import run_calibration
+from cot_faithfulness.standin.reasoner import ACKNOWLEDGEMENTS, Behaviour, StandinReasoner
+from cot_faithfulness.tasks.question_sources import load_demo
+from helpers import QUESTION, SHARED_DATA, needs_shared_mmlu
 
 DEMO = load_demo()
 

@@ -15,12 +15,16 @@ from typing import Any, get_args
 import numpy as np
 import pandas as pd
 
-from faithfulness_report.log_reading import CELL_KEYS, arm_order, model_label
-from faithfulness_report.resampling import CellCounts, CellKey
-from scorers.faithfulness_math import estimate, normalized_scores, percentile_interval
-from scorers.pair_outcome import UnscorableReason
-from scorers.reasoning_extraction import COT_KINDS
-from solvers.hints import HINTS
+from cot_faithfulness.report.log_reading import CELL_KEYS, arm_order, model_label
+from cot_faithfulness.report.resampling import CellCounts, CellKey
+from cot_faithfulness.scorers.faithfulness_math import (
+    estimate,
+    normalized_scores,
+    percentile_interval,
+)
+from cot_faithfulness.scorers.pair_outcome import UnscorableReason
+from cot_faithfulness.scorers.reasoning_extraction import COT_KINDS
+from cot_faithfulness.solvers.hints import HINTS
 
 UNSCORABLE_REASONS: tuple[str, ...] = get_args(UnscorableReason)
 COUNT_COLUMNS = ["answered", "eligible", "to_hint", "to_other", "no_change", "graded", "verbalized"]

@@ -1,4 +1,10 @@
-"""Shared test helpers: offline model outputs, a fixture question, where the staged data is."""
+"""Shared test helpers: offline model outputs, a fixture question, where the staged data is.
+
+Tests import it as `helpers`: pytest puts `tests/` on `sys.path`, never the checkout root,
+where an editable install leaves a `cot_faithfulness.egg-info` folder that would hide the
+installed distribution's metadata from Inspect (and give the suite's objects other registry
+names than a user gets).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from inspect_ai.model import (
     ModelUsage,
 )
 
-from solvers.protocol import Question
+from cot_faithfulness.solvers.protocol import Question
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("COT_FAITHFULNESS_SHARED_DATA", REPO.parent / "shared" / "data"))

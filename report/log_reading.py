@@ -21,8 +21,8 @@ import pandas as pd
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, read_eval_log_sample_summaries
 from pydantic import ValidationError
 
-from scorers.pair_outcome import PairOutcome
-from solvers.protocol import HINT_ARMS
+from cot_faithfulness.scorers.pair_outcome import PairOutcome
+from cot_faithfulness.solvers.protocol import HINT_ARMS
 
 SUITE = "cot-faithfulness"
 SCORER = "hint_faithfulness"

@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from faithfulness_report.comparison import format_estimate, side_by_side
-from faithfulness_report.log_reading import STANDIN_PROVIDER, LogNote
+from cot_faithfulness.report.comparison import format_estimate, side_by_side
+from cot_faithfulness.report.log_reading import STANDIN_PROVIDER, LogNote
 
 CELL_VIEW = {
     "model_label": "model",

@@ -22,15 +22,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from faithfulness_report.log_reading import CELL_KEYS, arm_order, model_label
-from faithfulness_report.resampling import (
+from cot_faithfulness.report.log_reading import CELL_KEYS, arm_order, model_label
+from cot_faithfulness.report.resampling import (
     SHARED_KEYS,
     CellCounts,
     CellKey,
     resample_shared_cells,
 )
-from scorers.faithfulness_math import PairCounts, estimate, normalized_scores, percentile_interval
-from solvers.hints import HINTS
+from cot_faithfulness.scorers.faithfulness_math import (
+    PairCounts,
+    estimate,
+    normalized_scores,
+    percentile_interval,
+)
+from cot_faithfulness.solvers.hints import HINTS
 
 HINT_TYPES = list(HINTS)
 MISALIGNED = [name for name, hint in HINTS.items() if hint.category == "misaligned"]

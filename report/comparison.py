@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from faithfulness_report.aggregation import AGGREGATE_ORDER
-from faithfulness_report.log_reading import arm_order
-from scorers.agreement import agreement
+from cot_faithfulness.report.aggregation import AGGREGATE_ORDER
+from cot_faithfulness.report.log_reading import arm_order
+from cot_faithfulness.scorers.agreement import agreement
 
 SAMPLE_KEYS = ["model", "dataset", "hint_type", "hint_variant", "hint_arm", "sample_id", "epoch"]
 """One sample of one run, wherever it was graded: the same cell, sample and epoch."""

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from faithfulness_report.log_reading import CELL_KEYS
-from scorers.faithfulness_math import (
+from cot_faithfulness.report.log_reading import CELL_KEYS
+from cot_faithfulness.scorers.faithfulness_math import (
     COUNT_FIELDS,
     PairCounts,
     counts_by_question,

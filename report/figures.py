@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from faithfulness_report.aggregation import AGGREGATE_ORDER, HINT_TYPES  # noqa: E402
-from faithfulness_report.log_reading import arm_order  # noqa: E402
+from cot_faithfulness.report.aggregation import AGGREGATE_ORDER, HINT_TYPES  # noqa: E402
+from cot_faithfulness.report.log_reading import arm_order  # noqa: E402
 
 FIGURES = ("faithfulness_by_hint.png", "hint_use.png", "cot_length.png")
 HINT_USE = (

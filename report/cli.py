@@ -13,9 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from faithfulness_report.log_reading import SCORER, ReportInputError
-from faithfulness_report.outputs import Report, terminal, write_files
-from faithfulness_report.report import OptionError, build_report
+from cot_faithfulness.report.log_reading import SCORER, ReportInputError
+from cot_faithfulness.report.outputs import Report, terminal, write_files
+from cot_faithfulness.report.report import OptionError, build_report
 
 FORMATS = ("csv", "json", "md", "png")
 
@@ -108,7 +108,7 @@ def _print(text: str) -> None:
 def _write(report: Report, out: Path, formats: set[str]) -> list[Path]:
     figures: list[Path] = []
     if "png" in formats:
-        from faithfulness_report.figures import write_figures  # matplotlib only when asked
+        from cot_faithfulness.report.figures import write_figures  # matplotlib only when asked
 
         figures = write_figures(report.cells, report.aggregates, report.cot_lengths, out)
     return write_files(report, out, formats, figures) + figures

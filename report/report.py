@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from faithfulness_report.aggregation import aggregate_table, paired_differences, parts_by_model_arm
-from faithfulness_report.cells import cell_table, cot_length_table, refusal
-from faithfulness_report.comparison import grader_agreement
-from faithfulness_report.log_reading import (
+from cot_faithfulness.report.aggregation import (
+    aggregate_table,
+    paired_differences,
+    parts_by_model_arm,
+)
+from cot_faithfulness.report.cells import cell_table, cot_length_table, refusal
+from cot_faithfulness.report.comparison import grader_agreement
+from cot_faithfulness.report.log_reading import (
     CELL_KEYS,
     SCORER,
     ReportInputError,
@@ -20,9 +24,9 @@ from faithfulness_report.log_reading import (
     model_label,
     read_pairs,
 )
-from faithfulness_report.outputs import Report
-from faithfulness_report.resampling import CellKey, counted, resample_model_cells
-from scorers.faithfulness_math import PairCounts
+from cot_faithfulness.report.outputs import Report
+from cot_faithfulness.report.resampling import CellKey, counted, resample_model_cells
+from cot_faithfulness.scorers.faithfulness_math import PairCounts
 
 
 class OptionError(ReportInputError):

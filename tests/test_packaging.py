@@ -1,0 +1,118 @@
+"""The suite installs as one namespace, registers one entry point, and its tasks declare
+the same typed, documented parameters."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import subprocess
+import sys
+from importlib.metadata import distribution, entry_points
+from pathlib import Path
+
+import pytest
+
+import cot_faithfulness
+from cot_faithfulness.solvers.hints import HINTS
+from cot_faithfulness.tasks.suite import HINT_TASKS
+from helpers import REPO
+
+GENERIC_NAMES = {"tasks", "solvers", "scorers", "standin", "report", "faithfulness_report"}
+
+
+def python_files() -> list[Path]:
+    folders = ["cot_faithfulness", "tasks", "solvers", "scorers", "standin", "report"]
+    folders += ["tests", "benchmarks"]
+    return sorted({p for folder in folders for p in (REPO / folder).rglob("*.py")})
+
+
+def bare_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        found += [name for name in names if name.split(".")[0] in GENERIC_NAMES]
+    return found
+
+
+def test_no_source_file_imports_a_generic_top_level_name():
+    offenders = {str(p.relative_to(REPO)): bare_imports(p) for p in python_files()}
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_importing_every_module_loads_nothing_under_a_generic_name():
+    code = (
+        "import importlib, pkgutil, sys, cot_faithfulness\n"
+        "for m in pkgutil.walk_packages(cot_faithfulness.__path__, 'cot_faithfulness.'):\n"
+        "    importlib.import_module(m.name)\n"
+        f"print(sorted(set(sys.modules) & {GENERIC_NAMES!r}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd="/", check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_distribution_installs_one_package_and_one_entry_point():
+    dist = distribution("cot-faithfulness")
+    ours = [ep for ep in entry_points(group="inspect_ai") if ep.dist and ep.dist.name == dist.name]
+    assert [(ep.name, ep.value) for ep in ours] == [
+        ("cot_faithfulness", "cot_faithfulness._registry")
+    ]
+    [script] = [ep for ep in dist.entry_points if ep.group == "console_scripts"]
+    assert script.value == "cot_faithfulness.report.cli:main"
+
+
+def test_the_entry_point_registers_every_task_scorer_and_provider():
+    from inspect_ai._util.registry import registry_lookup
+
+    importlib.import_module("cot_faithfulness._registry")
+    for name in HINT_TASKS.values():
+        assert registry_lookup("task", f"cot_faithfulness/{name.__name__}") is not None
+    assert registry_lookup("task", "cot_faithfulness/grader_validation") is not None
+    # the names users type: a log records its scorer unqualified
+    assert registry_lookup("scorer", "hint_faithfulness") is not None
+    assert registry_lookup("scorer", "cot_faithfulness/hint_faithfulness") is not None
+
+
+def test_every_module_imports_from_the_package_namespace():
+    modules = [
+        m.name for m in pkgutil.walk_packages(cot_faithfulness.__path__, "cot_faithfulness.")
+    ]
+    assert {"cot_faithfulness.tasks.hint_task", "cot_faithfulness.report.cli"} <= set(modules)
+    for name in modules:
+        importlib.import_module(name)
+
+
+def test_every_hint_type_has_its_task_in_registry_order():
+    assert list(HINT_TASKS) == list(HINTS)
+    for hint, function in HINT_TASKS.items():
+        assert function.__name__ == f"{hint}_hint"
+        assert (REPO / "tasks" / f"{hint}_hint.py").is_file()
+
+
+@pytest.mark.parametrize("hint", list(HINT_TASKS))
+def test_hint_tasks_declare_the_same_typed_documented_parameters(hint):
+    """The six task files differ by the hint's name only: same names, types, defaults and
+    Args lines as the first one (Inspect, editors and `task_args` read these)."""
+    reference = inspect.signature(HINT_TASKS["sycophancy"])
+    signature = inspect.signature(HINT_TASKS[hint])
+    assert str(signature) == str(reference)
+    declared = [p for p in inspect.signature(inspect.unwrap(HINT_TASKS[hint])).parameters.values()]
+    assert declared and all(p.annotation is not inspect.Parameter.empty for p in declared)
+    assert all(p.default is not inspect.Parameter.empty for p in declared)
+    doc = inspect.getdoc(HINT_TASKS[hint]) or ""
+    args = doc.split("Args:\n", 1)[1]
+    documented = [
+        line.split(":")[0].strip()
+        for line in args.splitlines()
+        if line[:5].strip() and line[:4] == "    "
+    ]
+    assert [p.name for p in declared] == documented
+    assert doc == inspect.getdoc(HINT_TASKS["sycophancy"])
