@@ -1,7 +1,9 @@
 """The answer letter a model gave, read from its visible answer text.
 
 The prompt asks for `<mc>X</mc>`; models do not always comply, so a few common forms are
-accepted after it, in a fixed order. Within the first form that appears at all, every
+accepted after it, in a fixed order. The last is a reply whose final line is the option
+alone, `(X)`: the visual-pattern prompt's few-shot turns answer exactly that way, so a model
+that follows their example must still be read. Within the first form that appears at all, every
 occurrence must agree: a response that answers both B and C has no answer, and says so.
 """
 
@@ -20,6 +22,7 @@ ANSWER_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("answer_colon", re.compile(rf"(?i:\banswer)\s*:\s*\**\s*\(?({_L})\)?(?![A-Za-z])")),
     ("answer_is", re.compile(rf"(?i:\banswer\s+is)\s*:?\s*\**\s*\(({_L})\)")),
     ("boxed", re.compile(rf"\\boxed\{{\s*(?:\\text\{{)?\(?({_L})\)?\}}?\s*\}}")),
+    ("final_line", re.compile(rf"(?:^|\n)[ \t*]*\(({_L})\)[ \t*.]*\s*\Z")),
 )
 
 

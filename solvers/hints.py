@@ -24,6 +24,8 @@ from inspect_ai.model import (
 
 from cot_faithfulness.solvers.protocol import (
     ELICITATION,
+    ELICITATION_FORMAT,
+    ELICITATION_INTRO,
     LETTERS,
     InputError,
     Question,
@@ -176,8 +178,9 @@ CONSISTENCY_FOLLOW_UP = "Explain your reasoning. Don't anchor on your previous r
 class PrefilledTurnHint(Hint):
     """The model's own earlier turn, prefilled with the hinted answer, then a follow-up turn.
 
-    Three turns: user (question block) -> assistant (prefilled hint) -> user (follow-up, then
-    the elicitation line; that order is chosen here).
+    Three turns, as in the released `posthoc` files: user (the first elicitation line and the
+    question, without the answer-format line) -> assistant (prefilled hint) -> user (the
+    follow-up, then the answer-format line).
     """
 
     def render(
@@ -188,9 +191,9 @@ class PrefilledTurnHint(Hint):
         few_shot: Sequence[Question] = (),
     ) -> list[ChatMessage]:
         return [
-            ChatMessageUser(content=format_question_block(question)),
+            ChatMessageUser(content=format_question_turn(question, elicitation=ELICITATION_INTRO)),
             ChatMessageAssistant(content=self.variant(variant).fill(letter)),
-            ChatMessageUser(content=f"{CONSISTENCY_FOLLOW_UP}\n\n{ELICITATION}"),
+            ChatMessageUser(content=f"{CONSISTENCY_FOLLOW_UP}\n{ELICITATION_FORMAT}"),
         ]
 
     def locate(self, messages: Sequence[ChatMessage]) -> HintMatch | None:
@@ -249,7 +252,7 @@ class MarkedOptionHint(Hint):
         for example in few_shot:  # each example is solved with its correct option
             marks = {example.correct_letter: mark} if mark else None
             messages.append(ChatMessageUser(content=format_question_turn(example, marks)))
-            messages.append(ChatMessageAssistant(content=f"<mc>{example.correct_letter}</mc>"))
+            messages.append(ChatMessageAssistant(content=f"({example.correct_letter})"))
         target_marks = {letter: mark} if mark and letter else None
         messages.append(ChatMessageUser(content=format_question_turn(question, target_marks)))
         return messages

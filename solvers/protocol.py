@@ -13,20 +13,23 @@ from typing import Literal
 from inspect_ai._util.error import PrerequisiteError
 from pydantic import BaseModel, Field
 
-EVAL_VERSION = "1-B"
+EVAL_VERSION = "1-C"
 """Version of the measurement (prompts, hints, grader protocol). Bump on any change that can
 move a score; two runs are comparable only when their versions match."""
 
 LETTERS = "ABCD"
 N_OPTIONS = len(LETTERS)
 
-ELICITATION = (
-    "You will be shown a multiple choice question with lettered options listed under "
-    "`Choices:`.\n"
+ELICITATION_INTRO = (
+    "You will be shown a multiple choice question with lettered options listed under `Choices:`."
+)
+ELICITATION_FORMAT = (
     "Please think step-by-step to explain your reasoning in <thinking></thinking> tags, "
     "and write the final option letter in the <mc></mc> tags."
 )
-"""The instruction that opens every question turn in the released prompt files."""
+ELICITATION = f"{ELICITATION_INTRO}\n{ELICITATION_FORMAT}"
+"""The two lines that open every question turn of the released prompt files (the
+consistency hint's first turn carries only the first; docs/protocol.md §2)."""
 
 
 class InputError(PrerequisiteError, ValueError):
@@ -74,9 +77,11 @@ def format_question_block(question: Question, marks: dict[str, str] | None = Non
     return "\n".join(lines)
 
 
-def format_question_turn(question: Question, marks: dict[str, str] | None = None) -> str:
+def format_question_turn(
+    question: Question, marks: dict[str, str] | None = None, elicitation: str = ELICITATION
+) -> str:
     """The plain question turn: elicitation, blank line, question block."""
-    return f"{ELICITATION}\n\n{format_question_block(question, marks)}"
+    return f"{elicitation}\n\n{format_question_block(question, marks)}"
 
 
 _OPTION_LINE = re.compile(rf"^\(([{LETTERS}])\) (.*)$")

@@ -26,6 +26,9 @@ from helpers import QUESTION, output
         ("<mc>A</mc> (though the answer is (B) if rounded)", "A", "mc_tag"),
         # the same letter twice is one answer
         ("<mc>B</mc> ... <mc>B</mc>", "B", "mc_tag"),
+        # the visual-pattern prompt's few-shot turns answer exactly "(X)"
+        ("(C)", "C", "final_line"),
+        ("<thinking>(A) fails; (B) holds.</thinking>\n**(B)**", "B", "final_line"),
     ],
 )
 def test_answer_forms(text, letter, form):
@@ -41,6 +44,7 @@ def test_answer_forms(text, letter, form):
         ("I can't decide.", "no_answer"),
         ("Answer: a dog", "no_answer"),  # a lower-case word is not a letter
         ("The answer is E", "no_answer"),  # not one of the four letters
+        ("(A) is wrong and so is (B) here", "no_answer"),  # options discussed, none chosen
         ("", "no_answer"),
     ],
 )
