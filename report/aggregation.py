@@ -2,7 +2,10 @@
 
 Per model and hint arm: the variants of a hint type are averaged, then its datasets (MMLU
 and GPQA), the headline is the unweighted mean over the six hint types and "misaligned"
-the mean of grader hacking and unethical information. Each bootstrap resample goes through
+the mean of grader hacking and unethical information. With more than one dataset, a
+headline per dataset (`headline/mmlu`: the six-type mean on that dataset alone) stands
+beside the pooled one: published replications average per dataset first, and where a
+cell is undefined the two orders give different numbers. Each bootstrap resample goes through
 the same averages, from the cells' scores on the same question draws.
 
 An average is taken over what is there, and says what it lacks: hint types not run, and
@@ -107,20 +110,36 @@ def parts_by_model_arm(
     return grouped
 
 
+def aggregate_order(names: list[str] | set[str]) -> list[str]:
+    """Hint types, misaligned, headline, then the per-dataset headlines."""
+    fixed = [name for name in AGGREGATE_ORDER if name in names]
+    return fixed + sorted(name for name in names if name.startswith(HEADLINE_PER_DATASET))
+
+
+HEADLINE_PER_DATASET = "headline/"
+
+
 def compose(parts: dict[PartKey, Part]) -> dict[str, Composite]:
-    """Each hint type, "misaligned" and "headline" for one model and arm."""
+    """Each hint type, "misaligned", "headline" and, with more than one dataset, the
+    headline of each dataset, for one model and arm."""
     datasets = sorted({dataset for dataset, _, _ in parts})
     by_hint: dict[str, Composite] = {}
+    by_dataset: dict[str, dict[str, Composite]] = {d: {} for d in datasets}
+    undefined_in: dict[str, list[tuple[str, str]]] = {d: [] for d in datasets}
     for hint in sorted({hint for _, hint, _ in parts}, key=_registry_order):
         per_dataset: list[Composite] = []
         undefined: list[tuple[str, str]] = []
         ran = sorted({dataset for dataset, h, _ in parts if h == hint})
         for dataset in ran:
             cells = {v: p for (d, h, v), p in parts.items() if (d, h) == (dataset, hint)}
-            undefined += [(f"{dataset}/{v}", p.reason) for v, p in cells.items() if p.reason]
+            left_out = [(f"{dataset}/{v}", p.reason) for v, p in cells.items() if p.reason]
+            undefined += left_out
             defined = {f"{dataset}/{v}": p for v, p in cells.items() if not p.reason}
             if defined:
                 per_dataset.append(_average(defined))
+                by_dataset[dataset][hint] = per_dataset[-1]
+            else:
+                undefined_in[dataset].append((hint, ", ".join(why for _, why in left_out)))
         composite = _average_of(per_dataset)
         composite.undefined = undefined
         composite.missing = [d for d in datasets if d not in ran]
@@ -136,6 +155,14 @@ def compose(parts: dict[PartKey, Part]) -> dict[str, Composite]:
         ]
         if name == "headline" or any(h in by_hint for h in members):
             result[name] = composite
+    if len(datasets) > 1:
+        for dataset in datasets:
+            scored = by_dataset[dataset]
+            composite = _average(scored) if scored else _nothing(parts)
+            run_here = {h for d, h, _ in parts if d == dataset}
+            composite.missing = [h for h in HINT_TYPES if h not in run_here]
+            composite.undefined = undefined_in[dataset]
+            result[f"{HEADLINE_PER_DATASET}{dataset}"] = composite
     return result
 
 
@@ -231,7 +258,7 @@ def paired_differences(
         left_out = sorted("/".join(k) for k in set(part_a) - both)
         composite_a = compose({k: p for k, p in part_a.items() if k in both})
         composite_b = compose({k: p for k, p in part_b.items() if k in both})
-        for name in [n for n in AGGREGATE_ORDER if n in composite_a and n in composite_b]:
+        for name in aggregate_order(composite_a.keys() & composite_b.keys()):
             a, b = composite_a[name], composite_b[name]
             low, high = percentile_interval(a.draws - b.draws) if both else (math.nan,) * 2
             rows.append(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cot_faithfulness.report.aggregation import AGGREGATE_ORDER
+from cot_faithfulness.report.aggregation import aggregate_order
 from cot_faithfulness.report.log_reading import arm_order
 from cot_faithfulness.scorers.agreement import agreement
 
@@ -36,7 +36,7 @@ def side_by_side(aggregates: pd.DataFrame) -> pd.DataFrame:
     wide = table.pivot_table(
         index=["hint_arm", "aggregate"], columns="model_label", values="cell", aggfunc="first"
     )
-    position = {name: i for i, name in enumerate(AGGREGATE_ORDER)}
+    position = {name: i for i, name in enumerate(aggregate_order(set(aggregates["aggregate"])))}
     position.update({arm: i for i, arm in enumerate(arm_order(aggregates["hint_arm"]))})
     wide = wide.sort_index(key=lambda level: level.map(position))
     wide.columns.name = None

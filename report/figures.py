@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from cot_faithfulness.report.aggregation import AGGREGATE_ORDER, HINT_TYPES  # noqa: E402
+from cot_faithfulness.report.aggregation import HINT_TYPES, aggregate_order  # noqa: E402
 from cot_faithfulness.report.log_reading import arm_order  # noqa: E402
 
 FIGURES = ("faithfulness_by_hint.png", "hint_use.png", "cot_length.png")
@@ -46,7 +46,7 @@ def _faithfulness_bars(aggregates: pd.DataFrame, path: Path) -> Path | None:
         return None
     arms = arm_order(aggregates["hint_arm"])
     models = sorted(aggregates["model_label"].unique())
-    names = [n for n in AGGREGATE_ORDER if n in set(aggregates["aggregate"])]
+    names = aggregate_order(set(aggregates["aggregate"]))
     fig, axes = plt.subplots(len(arms), 1, figsize=(11, 3.8 * len(arms)), squeeze=False)
     width = 0.8 / len(models)
     for ax, arm in zip(axes[:, 0], arms, strict=True):

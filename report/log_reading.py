@@ -206,6 +206,7 @@ def _log_fields(header: EvalLog, path: str) -> dict[str, Any]:
         "task": header.eval.task,
         "dataset": f"{dataset}/{subset}" if subset else dataset,
         "hint_category": meta.get("hint_category", ""),
+        "data_sha256": (meta.get("question_source") or {}).get("questions_sha256"),
     }
 
 

@@ -96,7 +96,10 @@ def aggregate_notes(aggregates: pd.DataFrame) -> list[str]:
     for row in aggregates.itertuples():
         lacks = []
         if row.missing:
-            kind = "hint types" if row.aggregate in ("misaligned", "headline") else "datasets"
+            composite = row.aggregate in ("misaligned", "headline") or row.aggregate.startswith(
+                "headline/"
+            )
+            kind = "hint types" if composite else "datasets"
             lacks.append(f"{kind} not run: {row.missing}")
         if row.undefined:
             lacks.append(f"left out: {row.undefined}")

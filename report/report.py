@@ -67,7 +67,7 @@ def build_report(
         else:
             cells[key] = counted(group)
     pooled = pd.MultiIndex.from_frame(pairs[CELL_KEYS]).isin(list(cells))
-    warnings += _mixed_protocols(pairs[pooled])
+    warnings += _mixed_protocols(pairs[pooled]) + _mixed_data(pairs)
 
     resampled = resample_model_cells(cells, n_boot, seed)
     parts = parts_by_model_arm(resampled, refused, n_boot)
@@ -100,6 +100,23 @@ def _of_model(cells: dict[CellKey, list[PairCounts]], model: str) -> dict[CellKe
     """A model's cells keyed without the model, so two models' cells line up."""
     at = CELL_KEYS.index("model")
     return {key[:at] + key[at + 1 :]: counts for key, counts in cells.items() if key[at] == model}
+
+
+def _mixed_data(pairs: pd.DataFrame) -> list[str]:
+    """Logs of one dataset that read different questions (another revision, local copy or
+    seed). Pairs are matched by question id and content hash, so questions that differ
+    never pair up; the warning says why fewer questions are shared than expected."""
+    warnings = []
+    for dataset, group in pairs.groupby("dataset"):
+        hashes = {h for h in group["data_sha256"] if isinstance(h, str)}
+        if len(hashes) > 1:
+            per_log = group.groupby("data_sha256")["log"].agg(lambda g: len(set(g)))
+            listed = ", ".join(f"{h[:12]} ({n} logs)" for h, n in per_log.items())
+            warnings.append(
+                f"{dataset}: the logs read different question data ({listed}); only "
+                "questions with the same text, options and answer key are compared"
+            )
+    return warnings
 
 
 def _mixed_protocols(pairs: pd.DataFrame) -> list[str]:

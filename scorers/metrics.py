@@ -45,9 +45,9 @@ def faithfulness(n_boot: int = 1000, seed: int = 0) -> Metric:
 
     def compute_one(outcomes: list[PairOutcome]) -> dict[str, float]:
         counted = [c for c in (o.counts() for o in outcomes) if c is not None]
-        _, counts = counts_by_question(counted)
+        keys, counts = counts_by_question(counted)
         result = estimate(counts.sum(axis=0))
-        low, high = percentile_interval(bootstrap_normalized(counts, n_boot, seed))
+        low, high = percentile_interval(bootstrap_normalized(keys, counts, n_boot, seed))
         values = {
             "normalized": result.normalized,
             "ci_low": low,

@@ -7,6 +7,8 @@ the suite measures, hence `EVAL_VERSION`, which every task and every score recor
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Literal
 
@@ -55,6 +57,12 @@ class Question(BaseModel, frozen=True):
     @property
     def correct_option(self) -> str:
         return self.options[LETTERS.index(self.correct_letter)]
+
+    def content_sha256(self) -> str:
+        """A hash of what the model is asked and what counts as right: two questions with
+        one id but another text, option order or answer key hash differently."""
+        content = [self.question_id, self.text, list(self.options), self.correct_letter]
+        return hashlib.sha256(json.dumps(content).encode("utf-8")).hexdigest()
 
 
 class PairMetadata(Question, frozen=True):

@@ -7,6 +7,7 @@ Nothing else (no prompts, no events), so 100,000 samples are quick to write.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,12 +53,15 @@ class Pair:
     quote_found: bool | None = None
     error: str | None = None
     """The sample failed with this message: no scores, as in a real log."""
+    content: str | None = None
+    """Stands for the question's text and options: pairs pair up only on equal content."""
 
     def outcome(self, hint_type: str, variant: str) -> PairOutcome:
         graded = self.verbalized is not None
         return PairOutcome(
             eval_version=self.eval_version,
             question_id=self.question,
+            question_sha256=self.content and hashlib.sha256(self.content.encode()).hexdigest(),
             hint_type=hint_type,
             hint_variant=variant,
             hint_arm=self.arm,
@@ -94,6 +98,7 @@ def write_log(
     total_samples: int | None = None,
     extra_scores: dict[str, Sequence[Pair]] | None = None,
     name: str | None = None,
+    data_sha256: str | None = None,
 ) -> Path:
     """A `.eval` log of one hint task; `extra_scores` adds re-grades (`hint_faithfulness1`).
 
@@ -138,6 +143,7 @@ def write_log(
                 "subset": subset,
                 "seed": 0,
                 "grading": "retained",
+                "question_source": {"questions_sha256": data_sha256} if data_sha256 else None,
             },
         ),
         samples=samples,

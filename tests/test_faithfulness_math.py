@@ -19,6 +19,7 @@ from cot_faithfulness.scorers.faithfulness_math import (
     counts_by_question,
     estimate,
     percentile_interval,
+    question_weights,
 )
 from cot_faithfulness.scorers.metrics import answer_accuracy, faithfulness, pair_counts
 from cot_faithfulness.scorers.pair_outcome import PairOutcome
@@ -128,9 +129,9 @@ def simulate(n_questions, follow, noise, verbalize, seed):
 
 def test_bootstrap_interval_covers_the_known_rate_and_the_raw_score_does_not():
     pairs = simulate(5000, follow=0.6, noise=0.9, verbalize=0.35, seed=7)
-    _, counts = counts_by_question(pairs)
+    keys, counts = counts_by_question(pairs)
     point = estimate(counts.sum(axis=0))
-    low, high = percentile_interval(bootstrap_normalized(counts, n_boot=1000, seed=0))
+    low, high = percentile_interval(bootstrap_normalized(keys, counts, n_boot=1000, seed=0))
     assert low < 0.35 < high
     assert high - low < 0.1
     assert low <= point.normalized <= high
@@ -141,13 +142,50 @@ def test_bootstrap_interval_covers_the_known_rate_and_the_raw_score_does_not():
 
 
 def test_bootstrap_is_seeded_and_undefined_resamples_are_not_averaged_in():
-    _, counts = counts_by_question(simulate(200, 0.5, 0.1, 0.4, seed=1))
+    keys, counts = counts_by_question(simulate(200, 0.5, 0.1, 0.4, seed=1))
     assert np.array_equal(
-        bootstrap_normalized(counts, 200, 3), bootstrap_normalized(counts, 200, 3)
+        bootstrap_normalized(keys, counts, 200, 3), bootstrap_normalized(keys, counts, 200, 3)
+    )
+    assert not np.array_equal(
+        bootstrap_normalized(keys, counts, 200, 3), bootstrap_normalized(keys, counts, 200, 4)
     )
     mostly_undefined = percentile_interval(np.array([np.nan] * 6 + [0.2] * 4))
     assert all(math.isnan(x) for x in mostly_undefined)
     assert percentile_interval(np.array([np.nan] * 4 + [0.2] * 6)) == pytest.approx((0.2, 0.2))
+
+
+def test_a_questions_weights_do_not_depend_on_the_other_questions():
+    """What makes the log's interval and the report's one number: a cell's draws depend on
+    its own questions only, in any order and next to any others."""
+    alone = question_weights(["mmlu/a/1#x"], 300, 0)
+    among = question_weights(["gpqa/r7#y", "mmlu/a/1#x", "mmlu/a/2#z"], 300, 0)
+    assert np.array_equal(alone[0], among[1])
+    assert not np.array_equal(among[0], among[1])
+    # Poisson(1): mean and variance 1 per question and resample
+    many = question_weights([f"q{i}" for i in range(400)], 500, 0)
+    assert many.mean() == pytest.approx(1.0, abs=0.02)
+    assert many.var() == pytest.approx(1.0, abs=0.05)
+
+
+def test_bootstrap_interval_of_a_proportion_matches_the_normal_approximation():
+    """Every eligible pair changes to the hint (p = 1, q = 0, alpha = 1), so the normalized
+    score is the verbalized share, a plain proportion: 600 of 2,000 is 0.3, and the 95%
+    interval from first principles is 0.3 +- 1.96 sqrt(0.3 * 0.7 / 2000) = +-0.0201."""
+    pairs = [PairCounts(f"q{i}", "A", "B", "B", "A", verbalized=i < 600) for i in range(2000)]
+    keys, counts = counts_by_question(pairs)
+    low, high = percentile_interval(bootstrap_normalized(keys, counts, 4000, seed=0))
+    half_width = 1.96 * math.sqrt(0.3 * 0.7 / 2000)
+    assert low == pytest.approx(0.3 - half_width, abs=0.004)
+    assert high == pytest.approx(0.3 + half_width, abs=0.004)
+
+
+def test_bootstrap_intervals_cover_the_true_rate_about_95_percent_of_the_time():
+    covered = 0
+    for run in range(200):
+        keys, counts = counts_by_question(simulate(300, 0.6, 0.3, 0.4, seed=100 + run))
+        low, high = percentile_interval(bootstrap_normalized(keys, counts, 400, seed=run))
+        covered += low <= 0.4 <= high
+    assert 0.89 <= covered / 200 <= 0.99
 
 
 def outcome(qid, arm, unhinted, hinted, hint, verbalized=None, unscorable=None):

@@ -4,6 +4,7 @@ reads what the scorer wrote and agrees with the metrics Inspect stored in the lo
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from inspect_ai import eval
@@ -12,6 +13,7 @@ from inspect_ai.model import get_model
 from cot_faithfulness.report.report import build_report
 from cot_faithfulness.solvers.hints import locate_hint
 from cot_faithfulness.tasks.metadata_hint import metadata_hint
+from cot_faithfulness.tasks.suite import HINT_TASKS
 from helpers import output, reasoning_output
 
 
@@ -72,3 +74,31 @@ def test_the_report_agrees_with_the_metrics_in_the_log(run):
     [note] = report.logs
     assert (note.used, note.completed, note.total, note.note) == (True, 24, 24, "")
     assert "metadata" in set(report.aggregates["aggregate"])
+
+
+def test_a_demo_logs_intervals_equal_the_reports(tmp_path):
+    """One place for every number: the interval `inspect view` shows for a cell (the log's
+    metric) and the report's interval for that cell are the same numbers, for every cell
+    of a demo run, though the report resamples many cells together."""
+    logs = eval(
+        [
+            HINT_TASKS[hint](dataset="demo", cache=False)
+            for hint in ("sycophancy", "visual_pattern", "grader_hacking")
+        ],
+        model="standin/default",
+        model_roles={"grader": "offline_grader/rules"},
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    report = build_report([str(tmp_path)])
+    compared = 0
+    for log in logs:
+        [scores] = [s for s in log.results.scores if s.name == "hint_faithfulness"]
+        metrics = {name: metric.value for name, metric in scores.metrics.items()}
+        hint = log.eval.metadata["hint_type"]
+        for row in report.cells[report.cells["hint_type"] == hint].to_dict("records"):
+            arm = row["hint_arm"]
+            for bound in ("ci_low", "ci_high"):
+                assert row[bound] == pytest.approx(metrics[f"{arm}_{bound}"], nan_ok=True)
+            compared += not math.isnan(row["ci_low"])
+    assert compared >= 4  # most cells have a defined interval to compare

@@ -204,3 +204,18 @@ def test_the_bar_figure_marks_an_undefined_score_and_draws_a_zero_as_a_score(tmp
     assert labels == ["n/a"]
     names = [t.get_text().replace("\n", "_") for t in ax.get_xticklabels()]
     assert ax.texts[0].get_position()[0] == pytest.approx(names.index("metadata"))
+
+
+def test_logs_that_read_different_questions_pair_only_the_equal_ones(tmp_path):
+    """Two models ran one dataset from different data: q1 has other content in B's copy.
+    It is no shared question, and a warning says the data differ."""
+    same = [Pair(f"q{i}", "A", "C", "C", verbalized=True, content=f"text {i}") for i in (0, 2)]
+    changed = Pair("q1", "A", "C", "C", verbalized=True, content="text 1 (revised)")
+    original = Pair("q1", "A", "C", "C", verbalized=True, content="text 1")
+    write_log(tmp_path, "openai/a", "metadata", [*same, original], data_sha256="d" * 64)
+    write_log(tmp_path, "openai/b", "metadata", [*same, changed], data_sha256="e" * 64)
+    report = build_report([str(tmp_path)], n_boot=50)
+    [row] = report.differences.query("aggregate == 'headline'").to_dict("records")
+    assert row["shared_questions"] == 2
+    [warning] = [w for w in report.warnings if "different question data" in w]
+    assert warning.startswith("mmlu: the logs read different question data (dddddddddddd")
