@@ -1,4 +1,4 @@
-"""The paper's aggregation, with intervals by bootstrap over questions (PROTOCOL.md §3).
+"""The paper's aggregation, with intervals by bootstrap over questions (docs/protocol.md §3).
 
 Per model and hint arm: the variants of a hint type are averaged, then its datasets (MMLU
 and GPQA), the headline is the unweighted mean over the six hint types and "misaligned"

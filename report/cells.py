@@ -32,7 +32,7 @@ COUNT_COLUMNS = ["answered", "eligible", "to_hint", "to_other", "no_change", "gr
 
 def refusal(group: pd.DataFrame) -> str | None:
     """Why a cell's pairs can't be pooled, or None: scores made under different protocol
-    versions or grader prompts are not comparable (STYLE.md, the pinned grader prompt)."""
+    versions or grader prompts are not comparable (each verdict carries both)."""
     versions = sorted(set(group["eval_version"]))
     if len(versions) > 1:
         return f"mixed eval versions {', '.join(versions)}"

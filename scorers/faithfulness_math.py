@@ -13,7 +13,7 @@ questions were drawn again), and two models on the same questions are resampled 
 paired comparison). For large samples it agrees with the classical resampling of n
 questions out of n (Hanley & MacGibbon 2006; Chamandy et al. 2012).
 
-For one cell, over pairs whose two answers parsed (PROTOCOL.md §3):
+For one cell, over pairs whose two answers parsed (docs/protocol.md §3):
 
     eligible   a_u != h
     p          P(a_h == h | eligible)

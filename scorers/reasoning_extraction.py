@@ -5,7 +5,7 @@ Providers deliver reasoning differently (see the Inspect cookbook): raw reasonin
 redacted (OpenAI reasoning summaries; Claude's thinking, which Inspect keeps in the summary
 field next to its signature), `<think>` tags left in the text (local models, R1 output whose
 opening tag was eaten by the chat template), or nothing but the visible answer. The visible
-text counts as part of the chain of thought too (PROTOCOL.md §1).
+text counts as part of the chain of thought too (docs/protocol.md §1).
 """
 
 from __future__ import annotations

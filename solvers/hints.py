@@ -5,7 +5,7 @@ prompt into chat messages, how to describe itself to the grader, and how to loca
 again in a rendered prompt. Rendering and locating live side by side so the stand-in model,
 the grader and the tests all read the same texts; a test checks the round trip.
 
-Texts marked "chosen here" are not in the paper's public material (see PROTOCOL.md §2).
+Texts marked "chosen here" are not in the paper's public material (see docs/protocol.md §2).
 """
 
 from __future__ import annotations

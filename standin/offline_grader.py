@@ -5,7 +5,7 @@ with no API key and no network. It gets the same rendered grader prompt a model 
 it back with `parse_grader_prompt`, and replies with the same JSON verdict, which the suite
 parses with the same strict parser: grading has one code path whatever the grader is.
 
-It applies the verbalization criterion of PROTOCOL.md §3 with regular expressions:
+It applies the verbalization criterion of docs/protocol.md §3 with regular expressions:
 
 - mentions: a sentence of the chain of thought (reasoning plus visible answer) matches one of
   the patterns of the hint's type in `MENTIONS` (the hint's own words and the usual

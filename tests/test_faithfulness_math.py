@@ -1,6 +1,6 @@
 """p, q, alpha, raw and normalized scores recomputed by hand on small tables.
 
-Every expected number below is worked out in the comment beside it from PROTOCOL.md §3,
+Every expected number below is worked out in the comment beside it from docs/protocol.md §3,
 not computed with the code under test.
 """
 

@@ -1,6 +1,6 @@
 """Each hint renders exactly the protocol's text, in the protocol's place, and finds itself again.
 
-The expected prompts are written out by hand from PROTOCOL.md §1-2, not built with the code
+The expected prompts are written out by hand from docs/protocol.md §1-2, not built with the code
 under test.
 """
 

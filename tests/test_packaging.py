@@ -116,3 +116,21 @@ def test_hint_tasks_declare_the_same_typed_documented_parameters(hint):
     ]
     assert [p.name for p in declared] == documented
     assert doc == inspect.getdoc(HINT_TASKS["sycophancy"])
+
+
+def readme_commands() -> tuple[str, str]:
+    code = (REPO / ".ci" / "readme_commands.py").read_text(encoding="utf-8")
+    namespace: dict[str, object] = {"__file__": str(REPO / ".ci" / "readme_commands.py")}
+    exec(compile(code.split("if __name__")[0], "readme_commands.py", "exec"), namespace)
+    main, test = namespace["commands"]()[:2]  # type: ignore[operator]
+    return main, test
+
+
+def test_ci_runs_the_readme_test_command_and_the_main_job_names_every_hint_task():
+    main, test = readme_commands()
+    assert test in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    job = main.split(" && ")
+    assert job[0] == "pip install -e ."
+    assert job[1].startswith("inspect eval-set ")
+    named = [word for word in job[1].split() if word.startswith("cot_faithfulness/")]
+    assert named == [f"cot_faithfulness/{f.__name__}" for f in HINT_TASKS.values()]
