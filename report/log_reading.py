@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, read_eval_log_sample_summaries
+from inspect_ai.log import (
+    EvalLog,
+    list_eval_logs,
+    read_eval_log,
+    read_eval_log_sample_summaries,
+)
 from pydantic import ValidationError
 
 from cot_faithfulness.scorers.pair_outcome import PairOutcome
@@ -49,6 +54,9 @@ _OUTCOME_FIELDS = [
     "grader_model",
     "grader_prompt_sha256",
 ]
+
+
+UNREADABLE = "unreadable:"
 
 
 class ReportInputError(Exception):
@@ -109,7 +117,7 @@ def read_pairs(log_paths: list[str]) -> PairTable:
         try:
             header = read_eval_log(path, header_only=True)
         except Exception as error:  # a damaged or foreign file must not stop the report
-            note.used, note.note = False, f"unreadable ({type(error).__name__})"
+            note.used, note.note = False, f"{UNREADABLE} header ({type(error).__name__})"
             continue
         note.task, note.model, note.status = header.eval.task, header.eval.model, header.status
         if (header.eval.metadata or {}).get("suite") != SUITE:
@@ -123,6 +131,10 @@ def read_pairs(log_paths: list[str]) -> PairTable:
     for (_, note), (frame, completed, problems) in zip(
         suite_logs, _read_all(suite_logs), strict=True
     ):
+        if frame is None and problems.startswith(UNREADABLE):
+            note.used, note.note = False, problems
+            warnings.append(f"{Path(note.path).name}: {problems}; left out")
+            continue
         note.completed = completed
         if note.completed < note.total or note.status not in ("success", ""):
             note.note = f"{note.status}: {note.completed} of {note.total} samples completed"
@@ -136,7 +148,7 @@ def read_pairs(log_paths: list[str]) -> PairTable:
         frames.append(frame)
 
     if not frames:
-        readable = sum(1 for n in notes if not n.note.startswith("unreadable"))
+        readable = sum(1 for n in notes if not n.note.startswith(UNREADABLE))
         raise ReportInputError(
             f"none of the {len(files)} logs ({readable} readable) has scored pairs of the "
             f"{SUITE} suite; give the folder that `inspect eval` wrote them to"
@@ -211,10 +223,24 @@ def _log_fields(header: EvalLog, path: str) -> dict[str, Any]:
 
 
 def _log_pairs(location: str, fields: dict[str, Any]) -> tuple[pd.DataFrame | None, int, str]:
-    """One log's pair rows, how many samples completed, and any problem with its scores."""
+    """One log's pair rows, how many samples completed, and any problem with its scores.
+
+    A log whose sample summaries are damaged (its header intact) is read sample by sample
+    instead; when that fails too, the log is reported as unreadable, and the rest stand."""
+    try:
+        summaries: list[Any] = list(read_eval_log_sample_summaries(location))
+        damaged = ""
+    except Exception as error:
+        damaged = f"sample summaries damaged ({type(error).__name__})"
+        try:
+            full = read_eval_log(location, exclude_fields={"events", "messages", "store"})
+            summaries = list(full.samples or [])
+        except Exception as second:
+            return None, 0, f"{UNREADABLE} {damaged}, samples too ({type(second).__name__})"
+        damaged += "; read the samples instead"
     rows = []
     completed = invalid = 0
-    for summary in read_eval_log_sample_summaries(location):
+    for summary in summaries:
         columns = {
             name: score
             for name, score in (summary.scores or {}).items()
@@ -242,10 +268,10 @@ def _log_pairs(location: str, fields: dict[str, Any]) -> tuple[pd.DataFrame | No
                     "counts": outcome.counts(),
                 }
             )
-    problems = (
-        f"{invalid} scores whose metadata is not a PairOutcome were left out" if invalid else ""
-    )
-    return (pd.DataFrame(rows) if rows else None), completed, problems
+    problems = [damaged] if damaged else []
+    if invalid:
+        problems.append(f"{invalid} scores whose metadata is not a PairOutcome were left out")
+    return (pd.DataFrame(rows) if rows else None), completed, "; ".join(problems)
 
 
 def _newest_per_cell(

@@ -25,6 +25,7 @@ from inspect_ai.model import ChatMessage, ModelOutput
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import StoreModel
 
+from cot_faithfulness.solvers.empty_replies import generate_reply
 from cot_faithfulness.solvers.hints import get_hint
 from cot_faithfulness.solvers.protocol import PairMetadata, Question
 
@@ -58,12 +59,12 @@ def paired_generation(
 
         async with _one_call_per_prompt(unhinted_prompt, state.epoch, str(state.model)):
             state.messages = list(unhinted_prompt)
-            state = await generate(state)
+            state = await generate_reply(state, generate)
         store.unhinted_prompt = unhinted_prompt
         store.unhinted = state.output
 
         state.messages = list(hinted_prompt)
-        state = await generate(state)
+        state = await generate_reply(state, generate)
         store.hinted_prompt = hinted_prompt
         store.hinted = state.output
         return state

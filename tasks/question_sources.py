@@ -24,6 +24,7 @@ import json
 import os
 import random
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -238,9 +239,12 @@ def read_gpqa_zip(
         raise DataSourceError(f"GPQA archive {path}: wrong password ({error})") from None
     except KeyError:
         raise DataSourceError(f"GPQA archive {path} has no member {member}") from None
-    except zipfile.BadZipFile as error:  # also a wrong password that passed the check byte
+    except (zipfile.BadZipFile, zlib.error) as error:
+        # ZipCrypto checks one byte of the password: about 1 wrong password in 256 passes
+        # it and then fails inside inflate (zlib.error) or on the CRC (BadZipFile)
         raise DataSourceError(
-            f"GPQA archive {path} could not be read: wrong password or damaged ({error})"
+            f"GPQA archive {path} could not be read: wrong password or damaged "
+            f"({type(error).__name__}: {error})"
         ) from None
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
 

@@ -37,7 +37,7 @@ GPQA_COLUMNS = [
 
 
 def synthetic_gpqa_zip(
-    folder: Path, password: bytes = b"synthetic-password", rows: int = 40
+    folder: Path, password: bytes = b"synthetic-password", rows: int = 40, deflate: bool = False
 ) -> Path:
     """A password zip shaped like the official one, with made-up rows."""
     members = {}
@@ -62,7 +62,7 @@ def synthetic_gpqa_zip(
         members[f"dataset/gpqa_{subset}.csv"] = buffer.getvalue().encode()
     path = folder / "gpqa" / "dataset.zip"
     path.parent.mkdir(parents=True)
-    path.write_bytes(write_encrypted_zip(members, password))
+    path.write_bytes(write_encrypted_zip(members, password, deflate))
     return path
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 
 import pandas as pd
 import pytest
@@ -160,8 +161,53 @@ def test_a_damaged_file_is_named_and_skipped(tmp_path):
     (tmp_path / "broken.eval").write_bytes(b"not a zip file")
     report = build_report([str(tmp_path)], n_boot=50)
     note = note_of(report, "broken.eval")
-    assert not note.used and note.note.startswith("unreadable (")
+    assert not note.used and note.note == "unreadable: header (ValueError)"
     assert only_cell(report)["normalized"] == 0.5
+
+
+def rewrite_member(path, member, damage):
+    """The same .eval zip with one member's bytes replaced by `damage(bytes)`."""
+    with zipfile.ZipFile(path) as source:
+        items = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in items:
+            target.writestr(info, damage(data) if info.filename == member else data)
+
+
+def test_a_log_with_damaged_sample_summaries_is_read_sample_by_sample(tmp_path):
+    """Header intact, `summaries.json` damaged: the samples themselves still hold every
+    score, so nothing is lost; the log list says what happened."""
+    damaged = write_log(tmp_path, MODEL, "metadata", PAIRS, name="damaged")
+    rewrite_member(damaged, "summaries.json", lambda data: data[: len(data) // 2])
+    report = build_report([str(damaged)], n_boot=50)
+    assert only_cell(report)["normalized"] == 0.5
+    [warning] = [w for w in report.warnings if w.startswith("damaged.eval")]
+    assert warning == (
+        "damaged.eval: sample summaries damaged (JSONDecodeError); read the samples instead"
+    )
+
+
+def test_a_log_whose_summaries_and_samples_are_damaged_is_unreadable_and_the_rest_stand(
+    tmp_path, capsys
+):
+    write_log(tmp_path, MODEL, "metadata", PAIRS, name="good")
+    damaged = write_log(tmp_path, MODEL, "sycophancy", PAIRS, name="damaged")
+    with zipfile.ZipFile(damaged) as source:
+        members = [
+            n for n in source.namelist() if n == "summaries.json" or n.startswith("samples/")
+        ]
+    for member in members:
+        rewrite_member(damaged, member, lambda data: b"{" + data[:10])
+    assert main([str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert (
+        "damaged.eval: unreadable: sample summaries damaged (JSONDecodeError), samples too"
+        in printed
+    )
+    report = build_report([str(tmp_path)], n_boot=50)
+    note = note_of(report, "damaged.eval")
+    assert not note.used and note.note.startswith("unreadable: sample summaries damaged")
+    assert set(report.cells["hint_type"]) == {"metadata"}
 
 
 def test_log_files_can_be_given_directly(tmp_path):

@@ -2,7 +2,7 @@
 
 Python's zipfile reads ZipCrypto but cannot write it, and the suite must be tested on a
 password zip without shipping GPQA itself. This is the traditional PKWARE scheme (APPNOTE
-6.1), stored entries only.
+6.1), with entries stored or, like the official archive's, deflated.
 """
 
 from __future__ import annotations
@@ -42,14 +42,19 @@ class _Keys:
         return bytes(out)
 
 
-def write_encrypted_zip(members: dict[str, bytes], password: bytes) -> bytes:
+def write_encrypted_zip(members: dict[str, bytes], password: bytes, deflate: bool = False) -> bytes:
     local, central = bytearray(), bytearray()
     for name, data in members.items():
         crc = zlib.crc32(data) & 0xFFFFFFFF
         header = bytes(11) + bytes([crc >> 24])  # fixed, so tests are deterministic
-        body = _Keys(password).encrypt(header + data)
+        if deflate:
+            packer = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, as zip stores it
+            payload, method = packer.compress(data) + packer.flush(), 8
+        else:
+            payload, method = data, 0
+        body = _Keys(password).encrypt(header + payload)
         encoded = name.encode()
-        fields = (20, 1, 0, 0, 0x21, crc, len(body), len(data), len(encoded), 0)
+        fields = (20, 1, method, 0, 0x21, crc, len(body), len(data), len(encoded), 0)
         offset = len(local)
         local += struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields) + encoded + body
         central += (
