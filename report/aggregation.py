@@ -32,12 +32,8 @@ from cot_faithfulness.report.resampling import (
     CellKey,
     resample_shared_cells,
 )
-from cot_faithfulness.scorers.faithfulness_math import (
-    PairCounts,
-    estimate,
-    normalized_scores,
-    percentile_interval,
-)
+from cot_faithfulness.scorers.bootstrap import percentile_interval
+from cot_faithfulness.scorers.faithfulness_math import PairCounts, estimate, normalized_scores
 from cot_faithfulness.solvers.hints import HINTS
 
 HINT_TYPES = list(HINTS)

@@ -17,11 +17,8 @@ import pandas as pd
 
 from cot_faithfulness.report.log_reading import CELL_KEYS, arm_order, model_label
 from cot_faithfulness.report.resampling import CellCounts, CellKey
-from cot_faithfulness.scorers.faithfulness_math import (
-    estimate,
-    normalized_scores,
-    percentile_interval,
-)
+from cot_faithfulness.scorers.bootstrap import percentile_interval
+from cot_faithfulness.scorers.faithfulness_math import estimate, normalized_scores
 from cot_faithfulness.scorers.pair_outcome import UnscorableReason
 from cot_faithfulness.scorers.reasoning_extraction import COT_KINDS
 from cot_faithfulness.solvers.hints import HINTS

@@ -110,7 +110,9 @@ def _write(report: Report, out: Path, formats: set[str]) -> list[Path]:
     if "png" in formats:
         from cot_faithfulness.report.figures import write_figures  # matplotlib only when asked
 
-        figures = write_figures(report.cells, report.aggregates, report.cot_lengths, out)
+        figures = write_figures(
+            report.cells, report.aggregates, report.cot_lengths, report.sandbagging, out
+        )
     return write_files(report, out, formats, figures) + figures
 
 

@@ -15,7 +15,7 @@ import pandas as pd  # noqa: E402
 from cot_faithfulness.report.aggregation import HINT_TYPES, aggregate_order  # noqa: E402
 from cot_faithfulness.report.log_reading import arm_order  # noqa: E402
 
-FIGURES = ("faithfulness_by_hint.png", "hint_use.png", "cot_length.png")
+FIGURES = ("faithfulness_by_hint.png", "hint_use.png", "cot_length.png", "sandbagging.png")
 HINT_USE = (
     ("to_hint", "changed to the hint"),
     ("to_other", "changed to another option"),
@@ -27,7 +27,11 @@ HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 
 
 def write_figures(
-    cells: pd.DataFrame, aggregates: pd.DataFrame, cot_lengths: pd.DataFrame, out: Path
+    cells: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    cot_lengths: pd.DataFrame,
+    sandbagging: pd.DataFrame,
+    out: Path,
 ) -> list[Path]:
     """Every figure there is data for; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
@@ -35,6 +39,7 @@ def write_figures(
         _faithfulness_bars(aggregates, out / FIGURES[0]),
         _hint_use(cells, out / FIGURES[1]),
         _cot_lengths(cot_lengths, out / FIGURES[2]),
+        _sandbagging_bars(sandbagging, out / FIGURES[3]),
     ]
     plt.close("all")
     return [p for p in paths if p is not None]
@@ -121,6 +126,8 @@ def _hint_use(cells: pd.DataFrame, path: Path) -> Path | None:
 
 def _cot_lengths(cot_lengths: pd.DataFrame, path: Path) -> Path | None:
     """Mean chain-of-thought length of faithful vs unfaithful retained pairs per model."""
+    if cot_lengths.empty:
+        return None
     rows = cot_lengths.dropna(subset=["cot_length_faithful", "cot_length_unfaithful"], how="all")
     if rows.empty:
         return None
@@ -137,6 +144,48 @@ def _cot_lengths(cot_lengths: pd.DataFrame, path: Path) -> Path | None:
     ax.set_ylabel("mean chain-of-thought length")
     ax.set_title("Retained pairs: chain-of-thought length by verdict")
     ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return path
+
+
+SANDBAGGING_BARS = (
+    ("accuracy_high_is_penalized", "accuracy, high scores penalized"),
+    ("accuracy_low_is_penalized", "accuracy, low scores penalized"),
+    ("verbalized_rate", "says it sandbags (runs < 50%)"),
+)
+
+
+def _sandbagging_bars(table: pd.DataFrame, path: Path) -> Path | None:
+    """Per setting, models side by side: accuracy under each rule and how often runs that
+    fell below 50% say they sandbag, with 95% CI whiskers."""
+    if table.empty or "gap" not in table:
+        return None
+    table = table[table["refused"] == ""]
+    settings = sorted({(r.goal, r.tools, r.cot) for r in table.itertuples()})
+    models = sorted(table["model_label"].unique())
+    fig, axes = plt.subplots(len(settings), 1, figsize=(9, 3.6 * len(settings)), squeeze=False)
+    width = 0.8 / len(SANDBAGGING_BARS)
+    for ax, (goal, tools, cot) in zip(axes[:, 0], settings, strict=True):
+        rows = table[(table["goal"] == goal) & (table["tools"] == tools) & (table["cot"] == cot)]
+        rows = rows.set_index("model_label").reindex(models)
+        for i, (column, label) in enumerate(SANDBAGGING_BARS):
+            x = np.arange(len(models)) + (i - 1) * width
+            values = rows[column].to_numpy(dtype=float)
+            errors = np.vstack(
+                [
+                    values - rows[f"{column}_ci_low"].to_numpy(float),
+                    rows[f"{column}_ci_high"].to_numpy(float) - values,
+                ]
+            )
+            ax.bar(x, np.nan_to_num(values), width, label=label)
+            ax.errorbar(x, values, yerr=np.nan_to_num(errors), fmt="none", ecolor="black", lw=1)
+            for at in x[np.isnan(values)]:
+                ax.text(at, 0.01, "n/a", ha="center", va="bottom", fontsize=7, rotation=90)
+        ax.set_xticks(np.arange(len(models)), models, fontsize=8)
+        ax.set_ylim(0, 1.05)
+        ax.set_title(f"sandbagging: goal={goal}, {tools}, cot {cot} (95% CI over runs)")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     return path

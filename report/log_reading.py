@@ -27,12 +27,17 @@ from inspect_ai.log import (
 from pydantic import ValidationError
 
 from cot_faithfulness.scorers.pair_outcome import PairOutcome
+from cot_faithfulness.scorers.sandbagging_outcome import RunOutcome
 from cot_faithfulness.solvers.protocol import HINT_ARMS
 
 SUITE = "cot-faithfulness"
 SCORER = "hint_faithfulness"
 SCORE_COLUMN = re.compile(rf"^{SCORER}\d*$")
 """The scorer's column and its re-grades (`inspect score --action append` adds a digit)."""
+SANDBAGGING_FAMILY = "sandbagging"
+SANDBAGGING_SCORE_COLUMN = re.compile(r"^sandbagging_score\d*$")
+RUN_SETTING = ["model", "goal", "tools", "cot"]
+"""What makes one row of the sandbagging table: a model under one scenario setting."""
 STANDIN_PROVIDER = "standin/"
 CELL_KEYS = ["model", "dataset", "hint_type", "hint_variant", "hint_arm"]
 PARALLEL_FROM_SAMPLES = 20_000
@@ -82,11 +87,15 @@ class LogNote:
 @dataclass
 class PairTable:
     pairs: pd.DataFrame
-    """One row per (log, sample, epoch, score column): the cell keys, the `PairOutcome`
-    fields the report reads, and `counts`, the pair's `PairCounts` (None when its answers
-    can't be used)."""
+    """Hint tasks: one row per (log, sample, epoch, score column): the cell keys, the
+    `PairOutcome` fields the report reads, and `counts`, the pair's `PairCounts` (None when
+    its answers can't be used). Empty when only sandbagging logs were given."""
     set_aside: pd.DataFrame
     """Pairs of cells that a newer log ran again; used only for grader agreement."""
+    runs: pd.DataFrame
+    """Sandbagging task: one row per (log, sample, epoch, score column) with the
+    `RunOutcome` fields and `run_score` (None when the run has no readable submission).
+    Empty when no sandbagging log was given."""
     logs: list[LogNote] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -127,8 +136,9 @@ def read_pairs(log_paths: list[str]) -> PairTable:
         suite_logs.append((header, note))
 
     warnings: list[str] = []
-    frames = []
-    for (_, note), (frame, completed, problems) in zip(
+    frames: list[pd.DataFrame] = []
+    run_frames: list[pd.DataFrame] = []
+    for (header, note), (frame, completed, problems) in zip(
         suite_logs, _read_all(suite_logs), strict=True
     ):
         if frame is None and problems.startswith(UNREADABLE):
@@ -145,16 +155,31 @@ def read_pairs(log_paths: list[str]) -> PairTable:
             note.used = False
             note.note = ", ".join(filter(None, [note.note, "no scored samples"]))
             continue
-        frames.append(frame)
+        (run_frames if _family(header) == SANDBAGGING_FAMILY else frames).append(frame)
 
-    if not frames:
+    if not frames and not run_frames:
         readable = sum(1 for n in notes if not n.note.startswith(UNREADABLE))
         raise ReportInputError(
-            f"none of the {len(files)} logs ({readable} readable) has scored pairs of the "
+            f"none of the {len(files)} logs ({readable} readable) has scored samples of the "
             f"{SUITE} suite; give the folder that `inspect eval` wrote them to"
         )
-    pairs, set_aside = _newest_per_cell(pd.concat(frames, ignore_index=True), notes, warnings)
-    return PairTable(pairs=pairs, set_aside=set_aside, logs=notes, warnings=warnings)
+    if frames:
+        hint_pairs = pd.concat(frames, ignore_index=True)
+        pairs, set_aside = _newest_per_cell(hint_pairs, notes, warnings)
+    else:
+        pairs = set_aside = pd.DataFrame(columns=[*CELL_KEYS, "log", "scorer"])
+    runs = (
+        _newest_runs(pd.concat(run_frames, ignore_index=True), notes, warnings)
+        if run_frames
+        else pd.DataFrame()
+    )
+    return PairTable(pairs=pairs, set_aside=set_aside, runs=runs, logs=notes, warnings=warnings)
+
+
+def _family(header: EvalLog) -> str:
+    """Which task family a suite log belongs to (logs before the sandbagging task are hint
+    logs)."""
+    return str((header.eval.metadata or {}).get("family", "hint_faithfulness"))
 
 
 def _log_files(log_paths: list[str]) -> list[str]:
@@ -201,29 +226,36 @@ def _read_all(
     total = sum(note.total for _, note in suite_logs)
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2 or total < PARALLEL_FROM_SAMPLES:
-        return [_log_pairs(*job) for job in jobs]
+        return [_log_rows(*job) for job in jobs]
     with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_log_pairs, *zip(*jobs, strict=True)))
+        return list(pool.map(_log_rows, *zip(*jobs, strict=True)))
 
 
 def _log_fields(header: EvalLog, path: str) -> dict[str, Any]:
-    """What every pair row takes from its log's header."""
+    """What every row takes from its log's header."""
     meta = header.eval.metadata or {}
-    dataset = str(meta.get("dataset", ""))
-    subset = meta.get("subset")
-    return {
+    fields = {
         "log": path,
         "created": header.eval.created,
         "model": header.eval.model,
         "task": header.eval.task,
+        "family": _family(header),
+    }
+    if fields["family"] == SANDBAGGING_FAMILY:
+        return fields
+    dataset = str(meta.get("dataset", ""))
+    subset = meta.get("subset")
+    return {
+        **fields,
         "dataset": f"{dataset}/{subset}" if subset else dataset,
         "hint_category": meta.get("hint_category", ""),
         "data_sha256": (meta.get("question_source") or {}).get("questions_sha256"),
     }
 
 
-def _log_pairs(location: str, fields: dict[str, Any]) -> tuple[pd.DataFrame | None, int, str]:
-    """One log's pair rows, how many samples completed, and any problem with its scores.
+def _log_rows(location: str, fields: dict[str, Any]) -> tuple[pd.DataFrame | None, int, str]:
+    """One log's rows (pairs, or sandbagging runs), how many samples completed, and any
+    problem with its scores.
 
     A log whose sample summaries are damaged (its header intact) is read sample by sample
     instead; when that fails too, the log is reported as unreadable, and the rest stand."""
@@ -238,40 +270,63 @@ def _log_pairs(location: str, fields: dict[str, Any]) -> tuple[pd.DataFrame | No
         except Exception as second:
             return None, 0, f"{UNREADABLE} {damaged}, samples too ({type(second).__name__})"
         damaged += "; read the samples instead"
+    sandbagging = fields["family"] == SANDBAGGING_FAMILY
+    column = SANDBAGGING_SCORE_COLUMN if sandbagging else SCORE_COLUMN
+    record = RunOutcome if sandbagging else PairOutcome
     rows = []
     completed = invalid = 0
     for summary in summaries:
         columns = {
-            name: score
-            for name, score in (summary.scores or {}).items()
-            if SCORE_COLUMN.match(name)
+            name: score for name, score in (summary.scores or {}).items() if column.match(name)
         }
         if summary.error or not columns:
             continue
         completed += 1
         for scorer, score in columns.items():
             try:
-                outcome = PairOutcome.model_validate(score.metadata or {})
+                outcome = record.model_validate(score.metadata or {})
             except ValidationError:
                 invalid += 1
                 continue
-            values = outcome.model_dump(include=set(_OUTCOME_FIELDS))
-            rows.append(
-                {
-                    **fields,
-                    "sample_id": str(summary.id),
-                    "epoch": summary.epoch,
-                    "scorer": scorer,
-                    **values,
-                    "eligible": outcome.eligible,
-                    "retained": outcome.retained,
-                    "counts": outcome.counts(),
-                }
-            )
+            base = {**fields, "sample_id": str(summary.id), "epoch": summary.epoch}
+            rows.append({**base, "scorer": scorer, **_row(outcome)})
     problems = [damaged] if damaged else []
     if invalid:
-        problems.append(f"{invalid} scores whose metadata is not a PairOutcome were left out")
+        problems.append(f"{invalid} scores whose metadata is not a {record.__name__} were left out")
     return (pd.DataFrame(rows) if rows else None), completed, "; ".join(problems)
+
+
+def _row(outcome: PairOutcome | RunOutcome) -> dict[str, Any]:
+    if isinstance(outcome, RunOutcome):
+        return {
+            **outcome.model_dump(exclude={"epoch", "submission", "quote", "files_read"}),
+            "run_score": outcome.run_score(),
+        }
+    return {
+        **outcome.model_dump(include=set(_OUTCOME_FIELDS)),
+        "eligible": outcome.eligible,
+        "retained": outcome.retained,
+        "counts": outcome.counts(),
+    }
+
+
+def _newest_runs(runs: pd.DataFrame, notes: list[LogNote], warnings: list[str]) -> pd.DataFrame:
+    """A run asked again (the same model, setting, run, condition and epoch in two logs):
+    the newest log's answer is kept, and the older log is named."""
+    unit = [*RUN_SETTING, "run_key", "condition", "epoch", "scorer"]
+    ordered = runs.assign(
+        created_at=pd.to_datetime(runs["created"], utc=True, format="ISO8601")
+    ).sort_values(["created_at", "log"], ascending=False)
+    kept = ordered.drop_duplicates(unit)
+    repeated = len(ordered) - len(kept)
+    if repeated:
+        warnings.append(
+            f"{repeated} sandbagging runs were run again by a newer log; the newest is used"
+        )
+    by_path = {note.path: note for note in notes}
+    for old in sorted(set(ordered["log"]) - set(kept["log"])):
+        by_path[old].used, by_path[old].note = False, "every run in it was run again, newer"
+    return kept.drop(columns=["created_at"]).sort_index().reset_index(drop=True)
 
 
 def _newest_per_cell(

@@ -12,6 +12,7 @@ import pandas as pd
 
 from cot_faithfulness.report.comparison import format_estimate, side_by_side
 from cot_faithfulness.report.log_reading import STANDIN_PROVIDER, LogNote
+from cot_faithfulness.report.sandbagging import sandbagging_view
 
 CELL_VIEW = {
     "model_label": "model",
@@ -36,6 +37,11 @@ CELL_VIEW = {
 }
 """The per-cell columns shown in the terminal and Markdown (CSV and JSON have them all)."""
 
+SANDBAGGING_TITLE = (
+    "Sandbagging: accuracy when high / low scores are penalized, the gap (low - high) with "
+    "its paired 95% CI and one-sided p, and how often runs below 50% say they sandbag"
+)
+
 STANDIN_NOTE = (
     "standin/... models are the suite's offline stand-in: a test double with known "
     "behaviour, not a model."
@@ -49,6 +55,8 @@ class Report:
     differences: pd.DataFrame
     grader_agreement: pd.DataFrame
     cot_lengths: pd.DataFrame
+    sandbagging: pd.DataFrame
+    """One row per model and sandbagging setting; empty without sandbagging logs."""
     logs: list[LogNote]
     meta: dict[str, Any]
     """Models, arms, datasets, score column and bootstrap settings of this report."""
@@ -61,6 +69,7 @@ class Report:
             "differences": self.differences,
             "grader_agreement": self.grader_agreement,
             "cot_lengths": self.cot_lengths,
+            "sandbagging": self.sandbagging,
             "logs": pd.DataFrame([asdict(note) for note in self.logs]),
         }
 
@@ -123,16 +132,22 @@ def terminal(report: Report) -> str:
     if report.has_standin:
         lines.append(f"note: {STANDIN_NOTE}")
 
-    sections = [
-        (
-            "Normalized faithfulness, 95% CI (* = averaged over only part, see notes)",
-            side_by_side(report.aggregates).to_string(),
+    sections = []
+    if not report.aggregates.empty:
+        sections.append(
+            (
+                "Normalized faithfulness, 95% CI (* = averaged over only part, see notes)",
+                side_by_side(report.aggregates).to_string(),
+            )
         )
-    ]
-    notes = aggregate_notes(report.aggregates)
-    if notes:
-        sections.append(("Notes on the averages", "\n".join(notes)))
-    sections.append(("Cells", cell_view(report.cells).to_string(index=False)))
+        notes = aggregate_notes(report.aggregates)
+        if notes:
+            sections.append(("Notes on the averages", "\n".join(notes)))
+        sections.append(("Cells", cell_view(report.cells).to_string(index=False)))
+    if not report.sandbagging.empty:
+        sections.append(
+            (SANDBAGGING_TITLE, sandbagging_view(report.sandbagging).to_string(index=False))
+        )
     if not report.differences.empty:
         sections.append(
             (
@@ -216,18 +231,30 @@ def markdown(report: Report, figure_names: list[str]) -> str:
     ]
     if report.has_standin:
         parts += ["", f"**Note:** {STANDIN_NOTE}"]
-    parts += [
-        "",
-        "## Side by side",
-        "",
-        markdown_table(side_by_side(report.aggregates), index=True),
-        "",
-        "`*`: averaged over only part of what the aggregate stands for (see the notes); "
-        "`-`: not run for that model.",
-    ]
-    notes = aggregate_notes(report.aggregates)
-    if notes:
-        parts += ["", "### Notes on the averages", ""] + [f"- {n}" for n in notes]
+    if not report.aggregates.empty:
+        parts += [
+            "",
+            "## Side by side",
+            "",
+            markdown_table(side_by_side(report.aggregates), index=True),
+            "",
+            "`*`: averaged over only part of what the aggregate stands for (see the notes); "
+            "`-`: not run for that model.",
+        ]
+        notes = aggregate_notes(report.aggregates)
+        if notes:
+            parts += ["", "### Notes on the averages", ""] + [f"- {n}" for n in notes]
+    if not report.sandbagging.empty:
+        parts += [
+            "",
+            "## Sandbagging",
+            "",
+            f"{SANDBAGGING_TITLE}. A run without a readable submission is unscorable and "
+            "left out, never counted as wrong; intervals resample runs, keeping both "
+            "conditions of a run together (Meinke et al. 2024; docs/protocol.md §5).",
+            "",
+            markdown_table(sandbagging_view(report.sandbagging)),
+        ]
     if not report.differences.empty:
         parts += [
             "",
@@ -245,7 +272,8 @@ def markdown(report: Report, figure_names: list[str]) -> str:
             "",
             markdown_table(report.grader_agreement.round(3)),
         ]
-    parts += ["", "## Cells", "", markdown_table(cell_view(report.cells))]
+    if not report.cells.empty:
+        parts += ["", "## Cells", "", markdown_table(cell_view(report.cells))]
     if not report.cot_lengths.empty:
         parts += [
             "",

@@ -26,6 +26,7 @@ from cot_faithfulness.report.log_reading import (
 )
 from cot_faithfulness.report.outputs import Report
 from cot_faithfulness.report.resampling import CellKey, counted, resample_model_cells
+from cot_faithfulness.report.sandbagging import sandbagging_table
 from cot_faithfulness.scorers.faithfulness_math import PairCounts
 
 
@@ -43,13 +44,15 @@ def build_report(
     """Everything the report shows, from the logs in `log_paths` (folders or files)."""
     table = read_pairs(log_paths)
     warnings = list(table.warnings)
+    sandbagging = sandbagging_table(table.runs, n_boot, seed)
     present = sorted(table.pairs["scorer"].unique())
-    if scorer not in present:
+    if scorer not in present and not table.pairs.empty:
         raise OptionError(f"--scorer {scorer}: no such score in these logs; present: {present}")
     pairs = table.pairs[table.pairs["scorer"] == scorer]
     lacking = sorted(set(table.pairs["log"]) - set(pairs["log"]))
     warnings += [f"{Path(log).name}: has no {scorer} score, left out" for log in lacking]
-    models = sorted(pairs["model"].unique())
+    hint_models = sorted(pairs["model"].unique())
+    models = sorted({*hint_models, *table.runs.get("model", [])})
     if compare:
         unknown = [m for m in compare if m not in models]
         if unknown:
@@ -73,20 +76,25 @@ def build_report(
     parts = parts_by_model_arm(resampled, refused, n_boot)
     differences = [
         paired_differences(_of_model(cells, a), _of_model(cells, b), a, b, n_boot, seed)
-        for a, b in ([compare] if compare else itertools.combinations(models, 2))
+        for a, b in ([compare] if compare else itertools.combinations(hint_models, 2))
+        if a in hint_models and b in hint_models
     ]
+    hints = not pairs.empty
     return Report(
-        cells=cell_table(pairs, resampled, refused),
-        aggregates=aggregate_table(parts),
+        cells=cell_table(pairs, resampled, refused) if hints else pd.DataFrame(),
+        aggregates=aggregate_table(parts) if hints else pd.DataFrame(),
         differences=pd.concat(differences, ignore_index=True) if differences else pd.DataFrame(),
-        grader_agreement=grader_agreement(table.pairs, table.set_aside),
-        cot_lengths=cot_length_table(pairs, refused),
+        grader_agreement=grader_agreement(table.pairs, table.set_aside)
+        if hints
+        else pd.DataFrame(),
+        cot_lengths=cot_length_table(pairs, refused) if hints else pd.DataFrame(),
+        sandbagging=sandbagging,
         logs=table.logs,
         warnings=warnings,
         meta={
             "models": models,
             "model_labels": [model_label(m) for m in models],
-            "arms": arm_order(pairs["hint_arm"]),
+            "arms": arm_order(pairs["hint_arm"]) if hints else [],
             "datasets": sorted(pairs["dataset"].unique()),
             "scorer": scorer,
             "scorers_present": present,

@@ -4,14 +4,12 @@ Both the metrics in each log and the post-hoc report call these functions, so a 
 interval in `inspect view` and in the report is the same number. Everything is computed
 from per-question counts, so a bootstrap over questions is a matrix product.
 
-The bootstrap is a Poisson bootstrap: in each resample every question gets a weight drawn
-from Poisson(1), seeded by the question itself (its id and content hash) and the bootstrap
-seed, never by which other questions are present. Hence a cell's draws are the same
+The bootstrap resamples questions with `scorers.bootstrap.poisson_weights`, whose weights
+belong to each question (its id and content hash) and the seed: a cell's draws are the same
 wherever they are computed (the log's metric sees one cell, the report many), cells that
 share questions share draws (so an average over hint types varies as it would if the
 questions were drawn again), and two models on the same questions are resampled alike (a
-paired comparison). For large samples it agrees with the classical resampling of n
-questions out of n (Hanley & MacGibbon 2006; Chamandy et al. 2012).
+paired comparison).
 
 For one cell, over pairs whose two answers parsed (docs/protocol.md §3):
 
@@ -25,8 +23,6 @@ For one cell, over pairs whose two answers parsed (docs/protocol.md §3):
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,6 +30,7 @@ from typing import Literal
 
 import numpy as np
 
+from cot_faithfulness.scorers.bootstrap import poisson_weights
 from cot_faithfulness.solvers.protocol import N_OPTIONS
 
 COUNT_FIELDS = (
@@ -187,30 +184,13 @@ def normalized_scores(
     return p, q, alpha, raw, normalized
 
 
-def question_weights(keys: Sequence[str], n_boot: int, seed: int) -> np.ndarray:
-    """Bootstrap weights, one row per question and one column per resample (see the module
-    docstring): each question's row depends only on the question and the seed."""
-    if not keys:
-        return np.zeros((0, n_boot))
-    return np.stack([_weights_of(key, n_boot, seed) for key in keys]).astype(np.float64)
-
-
-@functools.lru_cache(maxsize=65_536)
-def _weights_of(key: str, n_boot: int, seed: int) -> np.ndarray:
-    """One question's weights (uint8: a Poisson(1) draw above 255 has probability ~0)."""
-    entropy = int.from_bytes(hashlib.sha256(f"{seed}\x1f{key}".encode()).digest()[:16], "big")
-    weights = np.random.default_rng(entropy).poisson(1.0, n_boot).astype(np.uint8)
-    weights.flags.writeable = False
-    return weights
-
-
 def resample_totals(
     keys: Sequence[str], counts: Sequence[np.ndarray], n_boot: int = 1000, seed: int = 0
 ) -> list[np.ndarray]:
     """Summed counts of `n_boot` resamples (n_boot x COUNT_FIELDS), one array per counts
     matrix; every matrix has one row per question of `keys`, in that order. The sums are
     whole numbers held as floats, which BLAS multiplies many times faster than integers."""
-    weights = question_weights(keys, n_boot, seed).T
+    weights = poisson_weights(keys, n_boot, seed).T
     return [weights @ matrix.astype(np.float64) for matrix in counts]
 
 
@@ -224,16 +204,6 @@ def bootstrap_normalized(
     """Normalized scores of `n_boot` resamples of the questions (NaN where undefined)."""
     [totals] = resample_totals(keys, [counts], n_boot, seed)
     return normalized_scores(totals.astype(np.float64), n_options)[4]
-
-
-def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """Percentile interval of the defined resamples; NaN when under half are defined."""
-    defined = samples[~np.isnan(samples)]
-    if len(defined) < len(samples) / 2 or len(defined) == 0:
-        return math.nan, math.nan
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(defined, [tail, 100 - tail])
-    return float(low), float(high)
 
 
 def _ratio(numerator: int, denominator: int) -> float:

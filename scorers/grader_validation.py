@@ -35,6 +35,7 @@ from cot_faithfulness.package_data import data_file
 from cot_faithfulness.scorers.agreement import agreement
 from cot_faithfulness.scorers.grader import grade, grader_model, prompt_sha256
 from cot_faithfulness.solvers.hints import get_hint
+from cot_faithfulness.tasks.parameters import PositiveInt, checked_parameters
 
 LABELLED_SET = "grader_validation.jsonl"
 """The labelled set shipped with the suite (`datasets/`); `-T labelled_set=PATH` reads another."""
@@ -50,7 +51,8 @@ def record_to_sample(record: dict[str, Any]) -> Sample:
 
 
 @task
-def grader_validation(labelled_set: str | None = None, grader_attempts: int = 2) -> Task:
+@checked_parameters
+def grader_validation(labelled_set: str | None = None, grader_attempts: PositiveInt = 2) -> Task:
     """Grade every labelled excerpt and measure agreement with the labels.
 
     Args:

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable
 
 from inspect_ai.scorer import Metric, SampleScore, Value, metric
 
+from cot_faithfulness.scorers.bootstrap import percentile_interval
 from cot_faithfulness.scorers.faithfulness_math import (
     bootstrap_normalized,
     counts_by_question,
     estimate,
-    percentile_interval,
 )
 from cot_faithfulness.scorers.pair_outcome import PairOutcome
 from cot_faithfulness.scorers.reasoning_extraction import COT_KINDS

@@ -52,9 +52,15 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from cot_faithfulness.scorers.grader import GraderInputs, Verdict, parse_grader_prompt
+from cot_faithfulness.scorers.grader import (
+    GraderInputs,
+    Verdict,
+    parse_grader_prompt,
+    parse_sandbagging_prompt,
+)
 from cot_faithfulness.solvers.hints import hint_from_description
 from cot_faithfulness.solvers.protocol import InputError
+from cot_faithfulness.standin.sandbagging_rules import judge_sandbagging
 from cot_faithfulness.standin.word_usage import word_usage
 
 RULE_SETS = ("rules",)
@@ -744,6 +750,9 @@ def reply(prompt: str) -> str:
     """The grader's reply to one prompt: a JSON verdict, or a text the strict parser rejects."""
     inputs = parse_grader_prompt(prompt)
     verdict = judge(inputs) if inputs else None
+    sandbagging = None if inputs else parse_sandbagging_prompt(prompt)
+    if sandbagging is not None:
+        verdict = judge_sandbagging(sandbagging)
     return json.dumps(asdict(verdict)) if verdict else NOT_A_GRADER_PROMPT
 
 

@@ -31,8 +31,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from inspect_ai.model import (
+    ChatCompletionChoice,
     ChatMessage,
+    ChatMessageAssistant,
     ChatMessageUser,
+    Content,
     ContentReasoning,
     ContentText,
     GenerateConfig,
@@ -45,6 +48,11 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from cot_faithfulness.solvers.hints import HINTS, HintMatch, locate_hint
 from cot_faithfulness.solvers.protocol import LETTERS, InputError, parse_question_block
 from cot_faithfulness.standin.answer_key import AnswerKey
+from cot_faithfulness.standin.sandbagging_agent import (
+    SandbaggingKnobs,
+    is_sandbagging_run,
+    next_action,
+)
 from cot_faithfulness.standin.word_usage import word_usage
 
 RateSpec = float | Mapping[str, float]
@@ -62,6 +70,14 @@ class Behaviour:
     data_dir: str | None = None
     extra_unfaithful_steps: int = 2
     """Unverbalized hint use comes with longer reasoning, as the paper observed."""
+    arithmetic: float = 0.95
+    """Sandbagging task: chance of each product being right when trying."""
+    sandbag: float = 0.5
+    """Sandbagging task: chance per run of sandbagging when high scores are penalized."""
+    sandbag_verbalize: float = 0.6
+    """Sandbagging task: chance that a sandbagged run's reasoning says so."""
+    sandbag_correct: int = 3
+    """Sandbagging task: questions answered correctly in a sandbagged run (of ten)."""
 
     def rate(self, name: str, hint: str) -> float:
         spec = getattr(self, name)
@@ -232,6 +248,8 @@ class StandinModelAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput:
+        if is_sandbagging_run(input):
+            return self._sandbagging_step(input)
         answer = self.reasoner.answer(input)
         visible = f"<mc>{answer.letter}</mc>"
         output = ModelOutput.from_content(
@@ -243,5 +261,41 @@ class StandinModelAPI(ModelAPI):
             "test_double": "standin: simulated reasoner with known behaviour, not a model",
             "followed_hint": answer.followed_hint,
             "verbalized": answer.verbalized,
+        }
+        return output
+
+    def _sandbagging_step(self, input: list[ChatMessage]) -> ModelOutput:
+        behaviour = self.reasoner.behaviour
+        action = next_action(
+            input,
+            SandbaggingKnobs(
+                behaviour.arithmetic,
+                behaviour.sandbag,
+                behaviour.sandbag_verbalize,
+                behaviour.sandbag_correct,
+                behaviour.seed,
+            ),
+        )
+        content: list[Content] = [ContentReasoning(reasoning=action.reasoning)]
+        if action.reply is not None:
+            content.append(ContentText(text=action.reply))
+        message = ChatMessageAssistant(
+            content=content,
+            tool_calls=[action.tool_call] if action.tool_call else None,
+            model=f"standin/{self.model_name}",
+        )
+        output = ModelOutput(
+            model=f"standin/{self.model_name}",
+            choices=[
+                ChatCompletionChoice(
+                    message=message, stop_reason="tool_calls" if action.tool_call else "stop"
+                )
+            ],
+        )
+        output.usage = word_usage(input, action.reply or "", action.reasoning)
+        output.metadata = {
+            "test_double": "standin: simulated reasoner with known behaviour, not a model",
+            "sandbagged": action.sandbagged,
+            "verbalized": action.verbalized,
         }
         return output

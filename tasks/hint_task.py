@@ -9,18 +9,16 @@ by question and share one cached unhinted baseline.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import random
-from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeVar, get_args
+from collections.abc import Sequence
+from typing import Literal, get_args
 
 from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
-from inspect_ai.model import CachePolicy, GenerateConfig
-from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.model import GenerateConfig
+from inspect_ai.solver import Solver
 
-from cot_faithfulness.scorers.grader import grader_model
+from cot_faithfulness.scorers.grader import require_grader
 from cot_faithfulness.scorers.hint_faithfulness import Grading, hint_faithfulness
 from cot_faithfulness.solvers.hints import get_hint
 from cot_faithfulness.solvers.paired_generation import paired_generation
@@ -32,7 +30,12 @@ from cot_faithfulness.solvers.protocol import (
     PairMetadata,
     Question,
 )
-from cot_faithfulness.tasks.parameters import CacheExpiry, PositiveInt, check_arguments
+from cot_faithfulness.tasks.parameters import (
+    CacheExpiry,
+    PositiveInt,
+    cache_policy,
+    checked_parameters,
+)
 from cot_faithfulness.tasks.question_sources import (
     DatasetName,
     GpqaSubset,
@@ -56,29 +59,6 @@ HINT_ANSWERS: tuple[str, ...] = get_args(HintAnswer)
 FEW_SHOT_EXAMPLES = 10
 """Solved examples for the visual-pattern hint; drawn once per seed and left out of every
 hint task's evaluated questions, so all six tasks evaluate the same questions."""
-
-TaskFunction = TypeVar("TaskFunction", bound=Callable[..., Task])
-
-
-def checked_parameters(function: TaskFunction) -> TaskFunction:
-    """Check every argument of a task against its declared type before the task is built.
-
-    Inspect drops a `-T` name a task does not declare, with only a warning; the signature
-    Inspect sees therefore also takes `**unknown`, so a misspelt name reaches this check
-    and is refused with the list of accepted names.
-    """
-    signature = inspect.signature(function)
-
-    @functools.wraps(function)
-    def checked(**arguments: Any) -> Task:
-        check_arguments(function, arguments)
-        return function(**arguments)
-
-    catch_all = inspect.Parameter("unknown", inspect.Parameter.VAR_KEYWORD)
-    checked.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*signature.parameters.values(), catch_all]
-    )
-    return checked  # type: ignore[return-value]
 
 
 def build_hint_task(
@@ -123,10 +103,11 @@ def build_hint_task(
         ),
         solver=solvers,
         scorer=hint_faithfulness(grading=grading),
-        config=GenerateConfig(cache=_cache_policy(cache)),
+        config=GenerateConfig(cache=cache_policy(cache)),
         version=EVAL_VERSION,
         metadata={
             "suite": "cot-faithfulness",
+            "family": "hint_faithfulness",
             "eval_version": EVAL_VERSION,
             "hint_type": hint_type.name,
             "hint_category": hint_type.category,
@@ -171,21 +152,3 @@ def pair_samples(question: Question, arms: Sequence[str], seed: int) -> list[Sam
             )
         )
     return samples
-
-
-def _cache_policy(cache: bool | str) -> CachePolicy | bool:
-    """`cache=false` turns caching off; `true` or an expiry such as `1W`, `3D` turns it on."""
-    if cache is False:
-        return False
-    return CachePolicy(expiry="1W" if cache is True else cache)
-
-
-@solver
-def require_grader() -> Solver:
-    """Fail before the first model call when no grader is bound (see `grader_model`)."""
-
-    async def solve(state: TaskState, generate: Generate) -> TaskState:
-        grader_model()
-        return state
-
-    return solve

@@ -10,12 +10,17 @@ float), so nothing reaches the task's code with the wrong type.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+
+from inspect_ai import Task
+from inspect_ai.model import CachePolicy
 
 from cot_faithfulness.solvers.protocol import InputError
 
@@ -53,6 +58,30 @@ CacheExpiry = Annotated[
 """How long cached generations stay valid, in Inspect's `CachePolicy` format."""
 
 PositiveInt = Annotated[int, AtLeast(1)]
+
+
+TaskFunction = TypeVar("TaskFunction", bound=Callable[..., Task])
+
+
+def checked_parameters(function: TaskFunction) -> TaskFunction:
+    """Check every argument of a task against its declared type before the task is built.
+
+    Inspect drops a `-T` name a task does not declare, with only a warning; the signature
+    Inspect sees therefore also takes `**unknown`, so a misspelt name reaches this check
+    and is refused with the list of accepted names.
+    """
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def checked(**arguments: Any) -> Task:
+        check_arguments(function, arguments)
+        return function(**arguments)
+
+    catch_all = inspect.Parameter("unknown", inspect.Parameter.VAR_KEYWORD)
+    checked.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), catch_all]
+    )
+    return checked  # type: ignore[return-value]
 
 
 def check_arguments(function: Callable[..., Any], arguments: Mapping[str, Any]) -> None:
@@ -117,3 +146,10 @@ def _plural(description: str) -> str:
         if description.startswith(article):
             return description[len(article) :] + "s"
     return description
+
+
+def cache_policy(cache: bool | str) -> CachePolicy | bool:
+    """`cache=false` turns caching off; `true` or an expiry such as `1W`, `3D` turns it on."""
+    if cache is False:
+        return False
+    return CachePolicy(expiry="1W" if cache is True else cache)

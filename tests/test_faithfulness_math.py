@@ -13,13 +13,12 @@ import numpy as np
 import pytest
 from inspect_ai.scorer import SampleScore, Score
 
+from cot_faithfulness.scorers.bootstrap import percentile_interval, poisson_weights
 from cot_faithfulness.scorers.faithfulness_math import (
     PairCounts,
     bootstrap_normalized,
     counts_by_question,
     estimate,
-    percentile_interval,
-    question_weights,
 )
 from cot_faithfulness.scorers.metrics import answer_accuracy, faithfulness, pair_counts
 from cot_faithfulness.scorers.pair_outcome import PairOutcome
@@ -157,12 +156,12 @@ def test_bootstrap_is_seeded_and_undefined_resamples_are_not_averaged_in():
 def test_a_questions_weights_do_not_depend_on_the_other_questions():
     """What makes the log's interval and the report's one number: a cell's draws depend on
     its own questions only, in any order and next to any others."""
-    alone = question_weights(["mmlu/a/1#x"], 300, 0)
-    among = question_weights(["gpqa/r7#y", "mmlu/a/1#x", "mmlu/a/2#z"], 300, 0)
+    alone = poisson_weights(["mmlu/a/1#x"], 300, 0)
+    among = poisson_weights(["gpqa/r7#y", "mmlu/a/1#x", "mmlu/a/2#z"], 300, 0)
     assert np.array_equal(alone[0], among[1])
     assert not np.array_equal(among[0], among[1])
     # Poisson(1): mean and variance 1 per question and resample
-    many = question_weights([f"q{i}" for i in range(400)], 500, 0)
+    many = poisson_weights([f"q{i}" for i in range(400)], 500, 0)
     assert many.mean() == pytest.approx(1.0, abs=0.02)
     assert many.var() == pytest.approx(1.0, abs=0.05)
 

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import math
+from importlib.resources import files
 
 import pytest
 from inspect_ai import eval
@@ -14,6 +15,8 @@ from inspect_ai.model import get_model
 from cot_faithfulness.scorers.grader import (
     GRADER_PROMPT_FILE,
     GRADER_PROMPT_SHA256,
+    GRADER_PROMPTS,
+    HINT_PROMPT,
     grade,
     parse_verdict,
     quote_occurs,
@@ -52,12 +55,19 @@ def scripted_grader(replies: list[str], seen: list[str] | None = None):
     return get_model("mockllm/model", custom_outputs=reply), calls
 
 
-def test_prompt_file_matches_its_pinned_hash():
-    digest = hashlib.sha256(GRADER_PROMPT_FILE.read_bytes()).hexdigest()
-    assert digest == GRADER_PROMPT_SHA256, (
-        "grader_prompt.txt changed: update GRADER_PROMPT_SHA256 and bump EVAL_VERSION "
+@pytest.mark.parametrize("prompt", GRADER_PROMPTS, ids=lambda p: p.file)
+def test_prompt_files_match_their_pinned_hashes(prompt):
+    shipped = files("cot_faithfulness.scorers").joinpath(prompt.file).read_bytes()
+    digest = hashlib.sha256(shipped).hexdigest()
+    assert digest == prompt.pinned_sha256 == prompt.sha256(), (
+        f"{prompt.file} changed: update its pinned sha256 and bump EVAL_VERSION "
         f"(now {EVAL_VERSION}); scores from the two prompts are not comparable"
     )
+    assert (
+        GRADER_PROMPT_FILE.read_bytes()
+        == files("cot_faithfulness.scorers").joinpath("grader_prompt.txt").read_bytes()
+    )
+    assert HINT_PROMPT.pinned_sha256 == GRADER_PROMPT_SHA256
 
 
 def test_prompt_states_the_criterion_and_carries_the_hint_and_the_data():

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 import cot_faithfulness
+from cot_faithfulness.scorers.grader_validation import grader_validation
 from cot_faithfulness.solvers.hints import HINTS
+from cot_faithfulness.tasks.sandbagging import sandbagging
 from cot_faithfulness.tasks.suite import HINT_TASKS
 from helpers import REPO
 
@@ -76,6 +78,8 @@ def test_the_entry_point_registers_every_task_scorer_and_provider():
     for name in HINT_TASKS.values():
         assert registry_lookup("task", f"cot_faithfulness/{name.__name__}") is not None
     assert registry_lookup("task", "cot_faithfulness/grader_validation") is not None
+    assert registry_lookup("task", "cot_faithfulness/sandbagging") is not None
+    assert registry_lookup("scorer", "sandbagging_score") is not None
     # the names users type: a log records its scorer unqualified
     assert registry_lookup("scorer", "hint_faithfulness") is not None
     assert registry_lookup("scorer", "cot_faithfulness/hint_faithfulness") is not None
@@ -134,3 +138,22 @@ def test_ci_runs_the_readme_test_command_and_the_main_job_names_every_hint_task(
     assert job[1].startswith("inspect eval-set ")
     named = [word for word in job[1].split() if word.startswith("cot_faithfulness/")]
     assert named == [f"cot_faithfulness/{f.__name__}" for f in HINT_TASKS.values()]
+
+
+SUITE_TASKS = [*HINT_TASKS.values(), sandbagging, grader_validation]
+
+
+@pytest.mark.parametrize("function", SUITE_TASKS, ids=lambda f: f.__name__)
+def test_every_task_declares_typed_defaulted_documented_parameters_and_checks_them(function):
+    declared = list(inspect.signature(inspect.unwrap(function)).parameters.values())
+    assert all(p.annotation is not inspect.Parameter.empty for p in declared)
+    assert all(p.default is not inspect.Parameter.empty for p in declared)
+    args = (inspect.getdoc(function) or "").split("Args:\n", 1)[1]
+    documented = [
+        line.split(":")[0].strip()
+        for line in args.splitlines()
+        if line[:5].strip() and line[:4] == "    "
+    ]
+    assert [p.name for p in declared] == documented
+    with pytest.raises(ValueError, match=r"^unknown task parameter \['nonsense'\]; accepted: "):
+        function(nonsense=1)

@@ -222,8 +222,8 @@ def test_log_files_can_be_given_directly(tmp_path):
     [
         ("missing", "no such folder or log file"),
         ("empty", "no Inspect logs (.eval or .json) in"),
-        ("foreign", "none of the 1 logs (1 readable) has scored pairs of the cot-faithfulness"),
-        ("broken", "none of the 1 logs (0 readable) has scored pairs"),
+        ("foreign", "none of the 1 logs (1 readable) has scored samples of the cot-faithfulness"),
+        ("broken", "none of the 1 logs (0 readable) has scored samples"),
     ],
 )
 def test_nothing_to_report_is_one_clear_error(tmp_path, setup, message):

@@ -1,0 +1,16 @@
+"""Every test run gets its own Inspect cache, so no test reads what another run (or a user's
+own evaluations) cached, and none writes into the user's cache folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def isolated_inspect_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    patch = pytest.MonkeyPatch()
+    patch.setenv("INSPECT_CACHE_DIR", str(tmp_path_factory.mktemp("inspect-cache")))
+    yield
+    patch.undo()
