@@ -102,9 +102,10 @@ def grade_excerpt(grader_attempts: int = 2) -> Solver:
 @metric
 def agreement_with_labels() -> Metric:
     """Accuracy, precision, recall and kappa of the verdicts: overall, per split and per
-    hint type. The splits say what the offline rules saw: `development` and `revision`
-    were used to write and revise them; `test` was written independently and measured
-    once, after they were frozen, so only its figure speaks for unseen text."""
+    hint type. The splits say what the offline rules saw: `development`, `revision` and
+    `revision_real` were used to write and revise them; `test` and `test_real` were written
+    without sight of the rules they measure and measured once, so only they speak for
+    unseen text (standin/README.md)."""
 
     def compute(scores: list[SampleScore]) -> Value:
         graded = [
