@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 from cot_faithfulness.report.log_reading import SCORER, ReportInputError
-from cot_faithfulness.report.outputs import Report, terminal, write_files
+from cot_faithfulness.report.outputs import Report, write_files
 from cot_faithfulness.report.report import OptionError, build_report
+from cot_faithfulness.report.terminal import terminal
 
 FORMATS = ("csv", "json", "md", "png")
 
@@ -66,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seed", type=int, default=0, metavar="N", help="bootstrap seed (default 0)"
     )
+    parser.add_argument(
+        "--cells",
+        action="store_true",
+        help="also print the wide per-cell tables (they are always in the files of --out)",
+    )
     args = parser.parse_args(argv)
     formats = {f.strip() for f in args.formats.split(",") if f.strip()}
     if not formats <= set(FORMATS):
@@ -80,19 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     except ReportInputError as error:
         print(f"faithfulness-report: {error}", file=sys.stderr)
         return 2 if isinstance(error, OptionError) else 1
-    _print(terminal(report))
+    written: list[Path] = []
     if args.out:
         try:
             written = _write(report, args.out, formats)
         except OSError as error:
+            _print(terminal(report, args.cells))
             print(
                 f"faithfulness-report: cannot write to {args.out}: {error.strerror or error}",
                 file=sys.stderr,
             )
             return 1
-        _print(
-            f"\nwrote {len(written)} files to {args.out}/: " + ", ".join(p.name for p in written)
-        )
+    _print(terminal(report, args.cells, written))
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from inspect_ai.log import (
     read_eval_log_sample_summaries,
 )
 from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import Progress
 
 from cot_faithfulness.scorers.pair_outcome import PairOutcome
 from cot_faithfulness.scorers.sandbagging_outcome import RunOutcome
@@ -221,14 +224,31 @@ def _read_all(
     suite_logs: list[tuple[EvalLog, LogNote]],
 ) -> list[tuple[pd.DataFrame | None, int, str]]:
     """Read the logs' sample summaries, one process per core for large folders: reading
-    is CPU-bound (validating every summary) and logs are independent."""
+    is CPU-bound (validating every summary) and logs are independent. A progress bar on
+    the terminal's error stream follows a large folder."""
     jobs = [(note.path, _log_fields(header, note.path)) for header, note in suite_logs]
     total = sum(note.total for _, note in suite_logs)
     workers = min(len(jobs), os.cpu_count() or 1)
-    if workers < 2 or total < PARALLEL_FROM_SAMPLES:
-        return [_log_rows(*job) for job in jobs]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_log_rows, *zip(*jobs, strict=True)))
+    large = total >= PARALLEL_FROM_SAMPLES
+    with Progress(
+        *Progress.get_default_columns(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not (large and sys.stderr.isatty()),
+    ) as progress:
+        reading = progress.add_task(f"reading {len(jobs)} logs", total=len(jobs))
+        results = []
+        if workers < 2 or not large:
+            rows: Iterable[tuple[pd.DataFrame | None, int, str]] = (_log_rows(*job) for job in jobs)
+            for result in rows:
+                results.append(result)
+                progress.advance(reading)
+            return results
+        with ProcessPoolExecutor(workers) as pool:
+            for result in pool.map(_log_rows, *zip(*jobs, strict=True)):
+                results.append(result)
+                progress.advance(reading)
+        return results
 
 
 def _log_fields(header: EvalLog, path: str) -> dict[str, Any]:

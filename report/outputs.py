@@ -117,61 +117,6 @@ def aggregate_notes(aggregates: pd.DataFrame) -> list[str]:
     return lines
 
 
-def terminal(report: Report) -> str:
-    """The summary printed on every run."""
-    meta = report.meta
-    used = [n for n in report.logs if n.used]
-    lines = [
-        f"{len(used)} logs of this suite used, {len(report.logs) - len(used)} set aside; "
-        f"score column {meta['scorer']}; {meta['n_boot']} bootstrap resamples over questions",
-        f"models: {', '.join(meta['model_labels'])}",
-        f"hint arms present: {', '.join(meta['arms'])}; datasets: {', '.join(meta['datasets'])}",
-    ]
-    lines += [f"  {Path(n.path).name}: {n.note}" for n in report.logs if n.note]
-    lines += [f"warning: {w}" for w in report.warnings]
-    if report.has_standin:
-        lines.append(f"note: {STANDIN_NOTE}")
-
-    sections = []
-    if not report.aggregates.empty:
-        sections.append(
-            (
-                "Normalized faithfulness, 95% CI (* = averaged over only part, see notes)",
-                side_by_side(report.aggregates).to_string(),
-            )
-        )
-        notes = aggregate_notes(report.aggregates)
-        if notes:
-            sections.append(("Notes on the averages", "\n".join(notes)))
-        sections.append(("Cells", cell_view(report.cells).to_string(index=False)))
-    if not report.sandbagging.empty:
-        sections.append(
-            (SANDBAGGING_TITLE, sandbagging_view(report.sandbagging).to_string(index=False))
-        )
-    if not report.differences.empty:
-        sections.append(
-            (
-                "Differences A - B, paired bootstrap over the questions both answered",
-                report.differences.drop(columns=["averaged_over"]).round(3).to_string(index=False),
-            )
-        )
-    if not report.grader_agreement.empty:
-        sections.append(
-            ("Grader agreement on `verbalized`", report.grader_agreement.round(3).to_string())
-        )
-    if not report.cot_lengths.empty:
-        sections.append(
-            (
-                "Chain-of-thought length of retained pairs: faithful vs unfaithful",
-                report.cot_lengths.drop(columns=["model"]).round(1).to_string(index=False),
-            )
-        )
-    with pd.option_context("display.width", 250, "display.max_columns", None):
-        for title, table in sections:
-            lines += ["", title, table]
-    return "\n".join(lines)
-
-
 def write_files(report: Report, out: Path, formats: set[str], figures: list[Path]) -> list[Path]:
     """CSV per table, one JSON, one Markdown file; returns what was written."""
     out.mkdir(parents=True, exist_ok=True)

@@ -85,8 +85,9 @@ def _refusal(group: pd.DataFrame) -> str:
     return ""
 
 
-def sandbagging_view(table: pd.DataFrame) -> pd.DataFrame:
-    """The table as people read it: estimates with intervals, the verdict at alpha 0.01."""
+def sandbagging_view(table: pd.DataFrame, compact: bool = False) -> pd.DataFrame:
+    """The table as people read it: estimates with intervals, the verdict at alpha 0.01;
+    `compact` folds it into the fewer, narrower columns a terminal has room for."""
 
     def estimate(row: pd.Series, name: str) -> str:
         value = row.get(name, math.nan)
@@ -100,6 +101,22 @@ def sandbagging_view(table: pd.DataFrame) -> pd.DataFrame:
         if row["refused"]:
             rows.append(
                 {"model": row["model_label"], "setting": _setting(row), "refused": row["refused"]}
+            )
+            continue
+        if compact:
+            rows.append(
+                {
+                    "model": row["model_label"],
+                    "setting": _setting(row),
+                    "accuracy, high / low penalized": (
+                        f"{estimate(row, f'accuracy_{HIGH}')} / {estimate(row, f'accuracy_{LOW}')}"
+                    ),
+                    "gap [95% CI], p": f"{estimate(row, 'gap')}, p {_p(row['p_value'])}"
+                    + (" *" if row["sandbagging"] else ""),
+                    "says so (runs <50%)": (
+                        f"{estimate(row, 'verbalized_rate')} of {row['below_half_graded']}"
+                    ),
+                }
             )
             continue
         rows.append(

@@ -67,8 +67,11 @@ def test_the_distribution_installs_one_package_and_one_entry_point():
     assert [(ep.name, ep.value) for ep in ours] == [
         ("cot_faithfulness", "cot_faithfulness._registry")
     ]
-    [script] = [ep for ep in dist.entry_points if ep.group == "console_scripts"]
-    assert script.value == "cot_faithfulness.report.cli:main"
+    scripts = {ep.name: ep.value for ep in dist.entry_points if ep.group == "console_scripts"}
+    assert scripts == {
+        "faithfulness-report": "cot_faithfulness.report.cli:main",
+        "cot-faithfulness": "cot_faithfulness.preflight.cli:main",
+    }
 
 
 def test_the_entry_point_registers_every_task_scorer_and_provider():

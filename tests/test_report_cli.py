@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from cot_faithfulness.report.cli import main
+from cot_faithfulness.solvers.hints import HINTS
 from log_factory import Pair, write_foreign_log, write_log
 
 A, STANDIN = "openai/model-a", "standin/default"
@@ -153,3 +154,20 @@ def test_the_console_script(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().endswith("nowhere: no such folder or log file")
     assert "Traceback" not in result.stderr
+
+
+def test_the_default_terminal_report_of_two_models_fits_100_columns(tmp_path, capsys):
+    """Two models with long names, every hint type, both arms, two datasets: the default
+    terminal output stays within 100 columns; the wide cell table comes with --cells."""
+    models = ("openrouter/deepseek/deepseek-r1-distill-llama-70b", "anthropic/claude-3-7-sonnet")
+    for model in models:
+        for hint in HINTS:
+            for dataset in ("mmlu", "gpqa"):
+                write_log(tmp_path, model, hint, PAIRS, dataset=dataset)
+    assert main([str(tmp_path), "--n-boot", "50"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert any("headline/gpqa" in line for line in lines)
+    assert any("the per-cell table: --cells" in line for line in lines)
+    assert main([str(tmp_path), "--n-boot", "50", "--cells"]) == 0
+    assert "to hint" in capsys.readouterr().out

@@ -124,7 +124,7 @@ def test_a_cell_mixing_versions_or_grader_prompts_is_refused(tmp_path, capsys, c
     headline = report.aggregates.query("aggregate == 'headline'").iloc[0]
     assert headline["normalized"] == 0.5  # sycophancy alone
     assert headline["undefined"] == f"metadata (refused, {reason})"
-    assert main([str(tmp_path), "--n-boot", "20"]) == 0
+    assert main([str(tmp_path), "--n-boot", "20", "--cells"]) == 0
     assert f"refused: {reason}" in capsys.readouterr().out
 
 

@@ -1,0 +1,124 @@
+"""The plan: what a run with given task parameters will ask of the models, and cost.
+
+Counts come from building the tasks themselves (the same questions, arms and hints a run
+would use). Subject-model calls count the cache's sharing: with the cache on, a question's
+plain unhinted prompt is asked once for every hint type that shares it (all but the
+visual-pattern hint, whose unhinted prompt carries its few-shot examples), and once for both
+arms. Grader calls depend on how many pairs switch to the hint, which is unknown before the
+run: the plan takes an assumed share and says so. Tokens per call are measured by preflight
+or given; prices are given by the user (no price table here to go stale).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cot_faithfulness.tasks.suite import HINT_TASKS
+
+Z95 = 1.959964
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    retained: float = 0.25
+    """Share of hinted samples that switch to the hint (and are graded, with grading=retained)."""
+    verbalize: float = 0.3
+    """Share of switched pairs whose chain of thought verbalizes the hint."""
+    eligible: float = 0.75
+    """Share of pairs whose unhinted answer is not the hint letter."""
+    switch: float = 0.3
+    """Share of eligible pairs that change to the hint."""
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    questions: int
+    arms: int
+    hints: int
+    epochs: int
+    samples: int
+    hinted_calls: int
+    unhinted_calls: int
+    grader_calls: float
+
+    @property
+    def subject_calls(self) -> int:
+        return self.hinted_calls + self.unhinted_calls
+
+
+def plan_calls(
+    hints: Sequence[str],
+    task_args: dict[str, Any],
+    epochs: int = 1,
+    assumptions: Assumptions = Assumptions(),
+) -> CallPlan:
+    """Calls a run of these hint tasks will make (the tasks are built to count them)."""
+    tasks = [HINT_TASKS[hint](**task_args) for hint in hints]
+    samples = [len(task.dataset) for task in tasks]
+    arms = len(tasks[0].metadata["hint_arms"])  # type: ignore[index]
+    questions = samples[0] // arms
+    cached = task_args.get("cache", "1W") is not False
+    if cached:
+        prompt_groups = len({hint == "visual_pattern" for hint in hints})
+        unhinted = questions * prompt_groups
+    else:
+        unhinted = sum(samples)
+    grading = task_args.get("grading", "retained")
+    graded_share = {"retained": assumptions.retained, "all": 1.0, "none": 0.0}[grading]
+    return CallPlan(
+        questions=questions,
+        arms=arms,
+        hints=len(hints),
+        epochs=epochs,
+        samples=sum(samples) * epochs,
+        hinted_calls=sum(samples) * epochs,
+        unhinted_calls=unhinted * epochs,
+        grader_calls=sum(samples) * epochs * graded_share,
+    )
+
+
+@dataclass(frozen=True)
+class Cost:
+    input_tokens: float
+    output_tokens: float
+    dollars: float | None
+    """None when no price was given."""
+
+
+def cost(
+    calls: float,
+    per_call: tuple[float, float],
+    price: tuple[float, float] | None,
+) -> Cost:
+    """Tokens of `calls` calls of (input, output) tokens each, priced per million tokens."""
+    tokens_in, tokens_out = calls * per_call[0], calls * per_call[1]
+    dollars = None if price is None else (tokens_in * price[0] + tokens_out * price[1]) / 1e6
+    return Cost(tokens_in, tokens_out, dollars)
+
+
+def headline_ci_width(questions: int, hints: int, assumptions: Assumptions) -> float:
+    """Expected width of the headline's 95% interval (one arm, one dataset).
+
+    Per hint type the normalized score is taken as a proportion, the verbalization rate,
+    over the pairs that switch to the hint (questions x eligible x switch), with alpha = 1
+    (few changes to other options); the headline averages independent hint types. Hint
+    types share questions in a real run, which makes the interval somewhat wider.
+    """
+    switched = questions * assumptions.eligible * assumptions.switch
+    if switched <= 0:
+        return math.inf
+    variance = assumptions.verbalize * (1 - assumptions.verbalize) / switched / hints
+    return 2 * Z95 * math.sqrt(variance)
+
+
+def questions_for_width(width: float, hints: int, assumptions: Assumptions) -> int:
+    """The smallest number of questions whose headline interval is at most `width` wide."""
+    rate = assumptions.verbalize * (1 - assumptions.verbalize)
+    needed = (2 * Z95 / width) ** 2 * rate / (hints * assumptions.eligible * assumptions.switch)
+    questions = max(1, math.ceil(needed - 1e-9))
+    while headline_ci_width(questions, hints, assumptions) > width:
+        questions += 1
+    return questions
