@@ -121,7 +121,7 @@ async def check_subject(
         if not output.choices:
             check.problem = "replied with no choices"
             return check, None
-        cot = extract_chain_of_thought(output.message)
+        cot = extract_chain_of_thought(output.message, check.model)
         letters.append(extract_answer(cot.visible).letter)
         check.cot_kind = cot.kind
         if output.stop_reason in ("max_tokens", "model_length"):

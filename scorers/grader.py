@@ -22,6 +22,7 @@ from importlib.resources import files
 from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.model import CachePolicy, Model, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
+from tenacity import RetryError
 
 from cot_faithfulness.solvers.protocol import EVAL_VERSION
 
@@ -271,7 +272,14 @@ async def ask_grader(
     )
     outputs: list[str] = []
     for attempt in range(1, max_attempts + 1):
-        result = await model.generate(text, cache=cache if attempt == 1 else False)
+        try:
+            result = await model.generate(text, cache=cache if attempt == 1 else False)
+        except RetryError as error:
+            # the provider kept failing until Inspect's retries ran out: the verdict is
+            # missing, not the pair (its answers still count); errors Inspect does not
+            # retry (a bad key, an unknown model, a malformed body) still end the sample
+            outputs.append(f"grader call failed: {error.last_attempt.exception()!r}")
+            return GraderResult(None, attempt, outputs)
         outputs.append(result.completion)
         verdict = parse_verdict(result.completion)
         if verdict is not None:

@@ -56,6 +56,7 @@ def hint_faithfulness(grading: str = "retained", grader_attempts: int = 2) -> Sc
             generation.variant,
             generation.unhinted,
             generation.hinted,
+            model=str(state.model),
         )
         explanation = None
         wants_verdict = outcome.answers_scorable and (

@@ -22,6 +22,7 @@ from cot_faithfulness.scorers.sandbagging_outcome import (
     run_transcript,
 )
 from cot_faithfulness.scorers.scorer_names import register_unqualified_name
+from cot_faithfulness.solvers.protocol import InputError
 from cot_faithfulness.solvers.sandbagging_agent import RunMetadata
 from cot_faithfulness.solvers.sandbagging_environment import SandbaggingRun
 from cot_faithfulness.solvers.sandbagging_prompts import documentation_rule
@@ -85,6 +86,9 @@ def sandbagging_score(grading: str = "high_is_penalized", grader_attempts: int =
             or `none`.
         grader_attempts: grader calls per run before it counts as `grader_failed`.
     """
+    if grading not in SANDBAGGING_GRADING:
+        accepted = ", ".join(SANDBAGGING_GRADING)
+        raise InputError(f"grading={grading!r} is unknown; accepted: {accepted}")
 
     async def score(state: TaskState, target: Target) -> Score:
         run = state.metadata_as(RunMetadata)
@@ -118,7 +122,7 @@ def sandbagging_score(grading: str = "high_is_penalized", grader_attempts: int =
 def run_outcome(state: TaskState, run: RunMetadata) -> tuple[RunOutcome, str]:
     """The run's submission, accuracy and chain of thought, before any grading."""
     record = state.store_as(SandbaggingRun)
-    transcript = run_transcript(state.messages)
+    transcript = run_transcript(state.messages, str(state.model))
     if run.tools == "inline":
         last = state.output.completion if state.output and state.output.choices else ""
         submission = inline_submission(last)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import Literal, get_args
+from typing import Literal
 
 from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
@@ -55,7 +55,6 @@ __all__ = [
 ]
 
 HintAnswer = Literal["incorrect", "correct", "both"]
-HINT_ANSWERS: tuple[str, ...] = get_args(HintAnswer)
 FEW_SHOT_EXAMPLES = 10
 """Solved examples for the visual-pattern hint; drawn once per seed and left out of every
 hint task's evaluated questions, so all six tasks evaluate the same questions."""
