@@ -54,6 +54,8 @@ def terminal(report: Report, cells: bool = False, written: list[Path] | None = N
     if report.has_standin:
         console.print(f"note: {STANDIN_NOTE}")
 
+    for line in unscorable_lines(report.cells):
+        console.print(line)
     if not report.aggregates.empty:
         console.print(_side_by_side(report.aggregates))
         for line in aggregate_notes(report.aggregates):
@@ -83,6 +85,24 @@ def terminal(report: Report, cells: bool = False, written: list[Path] | None = N
         closing.print(f"wrote {len(written)} files to {written[0].parent}/: {names}")
         text += closing.export_text()
     return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
+
+
+def unscorable_lines(cells: pd.DataFrame) -> list[str]:
+    """Per model, how many pairs could not be scored and why: never hidden in the averages."""
+    if cells.empty:
+        return []
+    reasons = [c for c in cells.columns if c.startswith("unscorable_")]
+    lines = []
+    for model, group in cells.groupby("model_label", sort=True):
+        unscorable = int(group["unscorable"].sum())
+        detail = ", ".join(
+            f"{c.removeprefix('unscorable_')} {int(group[c].sum())}"
+            for c in reasons
+            if group[c].sum()
+        )
+        share = f"{unscorable} of {int(group['pairs'].sum())}"
+        lines.append(f"unscorable pairs, {model}: {share}" + (f" ({detail})" if detail else ""))
+    return lines
 
 
 def _recorder(width: int) -> Console:

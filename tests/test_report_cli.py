@@ -171,3 +171,18 @@ def test_the_default_terminal_report_of_two_models_fits_100_columns(tmp_path, ca
     assert any("the per-cell table: --cells" in line for line in lines)
     assert main([str(tmp_path), "--n-boot", "50", "--cells"]) == 0
     assert "to hint" in capsys.readouterr().out
+
+
+def test_unscorable_pairs_are_counted_per_model_in_the_terminal(tmp_path, capsys):
+    unreadable = [
+        Pair("q4", None, "C", "C", unscorable="no_unhinted_answer"),
+        Pair("q5", "A", None, "C", unscorable="no_hinted_answer"),
+        Pair("q6", None, "C", "C", unscorable="no_unhinted_answer"),
+    ]
+    write_log(tmp_path, A, "metadata", PAIRS + unreadable)
+    assert main([str(tmp_path), "--n-boot", "20"]) == 0
+    printed = capsys.readouterr().out
+    assert (
+        "unscorable pairs, openai/model-a: 3 of 7 (no_unhinted_answer 2, no_hinted_answer 1)"
+        in printed
+    )
