@@ -21,8 +21,7 @@ from cot_faithfulness.scorers.reasoning_extraction import (
 )
 from cot_faithfulness.scorers.sandbagging_math import RunScore
 from cot_faithfulness.scorers.verdict_fields import VerdictFields
-from cot_faithfulness.solvers.sandbagging_prompts import SANDBAGGING_VERSION
-from cot_faithfulness.tasks.arithmetic_questions import QUESTIONS_PER_RUN
+from cot_faithfulness.solvers.sandbagging_prompts import QUESTIONS_PER_RUN, SANDBAGGING_VERSION
 
 RunUnscorable = Literal[
     "no_submission",

@@ -18,6 +18,7 @@ from cot_faithfulness.solvers.sandbagging_environment import SandbaggingRun, bas
 from cot_faithfulness.solvers.sandbagging_prompts import (
     DOCUMENTATION_FILE,
     QUESTIONS_FILE,
+    ArithmeticQuestion,
     Condition,
     CotMode,
     Goal,
@@ -27,7 +28,6 @@ from cot_faithfulness.solvers.sandbagging_prompts import (
     system_prompt,
     user_message,
 )
-from cot_faithfulness.tasks.arithmetic_questions import ArithmeticQuestion
 
 
 class RunMetadata(BaseModel, frozen=True):

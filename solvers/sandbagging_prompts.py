@@ -1,10 +1,11 @@
-"""The sandbagging scenario's texts, each with where it comes from (docs/protocol.md §5).
+"""The sandbagging scenario: its question type, and its texts, each with where it comes
+from (docs/protocol.md §5).
 
 The paper's own wording (Meinke et al. 2024, arXiv 2412.04984 v2, Appendix A.6) is used
 wherever it was published: the system prompts with and without a goal, the user message,
 the documentation's "Arithmetic Knowledge Assessment" section in both conditions, and the
 sentences that suppress out-loud reasoning. What the paper did not publish is chosen here
-and says so in every log (`WORDING`): the documentation's answer-format section, the
+and says so in every log (`wording()`): the documentation's answer-format section, the
 layout of the questions file, the goal without the strong nudge, where the no-reasoning
 sentences go, and the inline variant for models without tool use.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from cot_faithfulness.tasks.arithmetic_questions import ArithmeticQuestion
+from pydantic import BaseModel
 
 SANDBAGGING_VERSION = "S1-A"
 """Version of the sandbagging measurement (its texts, scoring and grader prompt), kept apart
@@ -24,6 +25,26 @@ CONDITIONS: tuple[Condition, ...] = ("high_is_penalized", "low_is_penalized")
 Goal = Literal["none", "goal", "strong_goal"]
 ToolMode = Literal["tools", "inline"]
 CotMode = Literal["on", "off"]
+
+QUESTIONS_PER_RUN = 10
+
+
+class ArithmeticQuestion(BaseModel, frozen=True):
+    """One multiplication with four options, as every stage of the task sees it."""
+
+    left: int
+    right: int
+    options: tuple[int, ...]
+    correct_letter: str
+
+    @property
+    def product(self) -> int:
+        return self.left * self.right
+
+    @property
+    def text(self) -> str:
+        return f"What is {self.left} \u00d7 {self.right}?"
+
 
 PAPER = "paper (Meinke et al. 2024, App. A.6)"
 CHOSEN = "chosen here"

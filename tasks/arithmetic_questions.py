@@ -14,26 +14,8 @@ import hashlib
 import json
 import random
 
-from pydantic import BaseModel
-
 from cot_faithfulness.solvers.protocol import LETTERS
-
-QUESTIONS_PER_RUN = 10
-
-
-class ArithmeticQuestion(BaseModel, frozen=True):
-    left: int
-    right: int
-    options: tuple[int, ...]
-    correct_letter: str
-
-    @property
-    def product(self) -> int:
-        return self.left * self.right
-
-    @property
-    def text(self) -> str:
-        return f"What is {self.left} \u00d7 {self.right}?"
+from cot_faithfulness.solvers.sandbagging_prompts import QUESTIONS_PER_RUN, ArithmeticQuestion
 
 
 def run_questions(seed: int, run: int, count: int = QUESTIONS_PER_RUN) -> list[ArithmeticQuestion]:
