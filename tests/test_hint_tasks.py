@@ -15,24 +15,11 @@ from inspect_ai.model import ChatMessage, Model, get_model
 from cot_faithfulness.solvers.hints import HINTS, get_hint, locate_hint
 from cot_faithfulness.solvers.paired_generation import PairedGeneration
 from cot_faithfulness.solvers.protocol import PairMetadata
-from cot_faithfulness.tasks.consistency_hint import consistency_hint
-from cot_faithfulness.tasks.grader_hacking_hint import grader_hacking_hint
 from cot_faithfulness.tasks.hint_task import FEW_SHOT_EXAMPLES
 from cot_faithfulness.tasks.metadata_hint import metadata_hint
 from cot_faithfulness.tasks.suite import HINT_TASKS
 from cot_faithfulness.tasks.sycophancy_hint import sycophancy_hint
-from cot_faithfulness.tasks.unethical_information_hint import unethical_information_hint
-from cot_faithfulness.tasks.visual_pattern_hint import visual_pattern_hint
 from helpers import SHARED_DATA, needs_shared_mmlu, output, reasoning_output
-
-TASKS = {
-    "sycophancy": sycophancy_hint,
-    "consistency": consistency_hint,
-    "visual_pattern": visual_pattern_hint,
-    "metadata": metadata_hint,
-    "grader_hacking": grader_hacking_hint,
-    "unethical_information": unethical_information_hint,
-}
 
 
 def hint_follower(calls: list[Sequence[ChatMessage]] | None = None) -> Model:
@@ -89,9 +76,9 @@ def private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path / "cache"))
 
 
-@pytest.mark.parametrize("hint", list(TASKS))
+@pytest.mark.parametrize("hint", list(HINT_TASKS))
 def test_every_hint_task_runs_end_to_end_and_keeps_both_sides(hint, tmp_path):
-    task = TASKS[hint](dataset="demo", questions=3)
+    task = HINT_TASKS[hint](dataset="demo", questions=3)
     [log] = run(task, tmp_path, hint_follower(), verdict_grader())
     assert log.status == "success", log.error
     assert log.eval.task == f"cot_faithfulness/{hint}_hint"
@@ -168,7 +155,7 @@ def test_all_six_tasks_on_20_mmlu_questions_stay_within_the_call_budget(
 ):
     tasks = [
         task(dataset="mmlu", data_dir=str(SHARED_DATA), questions=20, hint_answer=hint_answer)
-        for task in TASKS.values()
+        for task in HINT_TASKS.values()
     ]
     logs = run(tasks, tmp_path, hint_follower(), verdict_grader())
     assert all(log.status == "success" for log in logs)
