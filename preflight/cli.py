@@ -54,21 +54,41 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _preflight_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", action="append", required=True, metavar="MODEL",
-                        help="a model under test (repeat for several)")  # fmt: skip
+    parser.add_argument(
+        "--model",
+        action="append",
+        required=True,
+        metavar="MODEL",
+        help="a model under test (repeat for several)",
+    )
     parser.add_argument("--grader", metavar="MODEL", help="the grader the run will bind")
     parser.add_argument("--dataset", default="demo", help="where the question comes from")
     parser.add_argument("--data-dir", help="local data folder (see the task parameters)")
-    parser.add_argument("--hint", default="metadata", choices=list(HINTS))
-    parser.add_argument("-M", dest="model_args", action="append", default=[], metavar="K=V",
-                        help="model argument, as inspect's -M")  # fmt: skip
-    parser.add_argument("--reasoning-tokens", type=int)
-    parser.add_argument("--reasoning-effort")
-    parser.add_argument("--reasoning-summary")
-    parser.add_argument("--max-tokens", type=int)
+    parser.add_argument(
+        "--hint",
+        default="metadata",
+        choices=list(HINTS),
+        help="the hint of the hinted prompt sent (metadata)",
+    )
+    parser.add_argument(
+        "-M",
+        dest="model_args",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="model argument, as inspect's -M",
+    )
+    parser.add_argument("--reasoning-tokens", type=int, help="as inspect's --reasoning-tokens")
+    parser.add_argument("--reasoning-effort", help="as inspect's --reasoning-effort")
+    parser.add_argument("--reasoning-summary", help="as inspect's --reasoning-summary")
+    parser.add_argument("--max-tokens", type=int, help="as inspect's --max-tokens")
     parser.add_argument("--timeout", type=int, default=120, help="seconds per call (120)")
-    parser.add_argument("--json", type=Path, metavar="FILE",
-                        help="write the results, with tokens per call, for `plan`")  # fmt: skip
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="FILE",
+        help="write the results, with tokens per call, for `plan`",
+    )
 
 
 def run_preflight(args: argparse.Namespace, console: Console) -> int:
@@ -121,22 +141,80 @@ def preflight_table(checks: list[ModelCheck], question: str, hint: str) -> Table
 def _plan_arguments(parser: argparse.ArgumentParser) -> None:
     listed = ", ".join(HINTS)
     parser.add_argument("--hints", default="all", help=f"hint types, or all ({listed})")
-    parser.add_argument("-T", dest="task_args", action="append", default=[], metavar="NAME=VALUE",
-                        help="a hint task parameter, as inspect's -T")  # fmt: skip
-    parser.add_argument("--epochs", type=int, default=1)
-    parser.add_argument("--tokens-from", type=Path, metavar="FILE",
-                        help="the --json file of a preflight: tokens per call")  # fmt: skip
-    parser.add_argument("--subject-tokens", type=float, nargs=2, metavar=("IN", "OUT"))
-    parser.add_argument("--grader-tokens", type=float, nargs=2, metavar=("IN", "OUT"))
-    parser.add_argument("--subject-price", type=float, nargs=2, metavar=("IN", "OUT"),
-                        help="dollars per million input and output tokens")  # fmt: skip
-    parser.add_argument("--grader-price", type=float, nargs=2, metavar=("IN", "OUT"))
+    parser.add_argument(
+        "-T",
+        dest="task_args",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a hint task parameter, as inspect's -T",
+    )
+    parser.add_argument("--epochs", type=int, default=1, help="as inspect's --epochs (1)")
+    parser.add_argument(
+        "--tokens-from",
+        type=Path,
+        metavar="FILE",
+        help="the --json file of a preflight: tokens per call",
+    )
+    parser.add_argument(
+        "--subject-tokens",
+        type=float,
+        nargs=2,
+        metavar=("IN", "OUT"),
+        help="input and output tokens per subject call (instead of --tokens-from)",
+    )
+    parser.add_argument(
+        "--grader-tokens",
+        type=float,
+        nargs=2,
+        metavar=("IN", "OUT"),
+        help="input and output tokens per grader call (instead of --tokens-from)",
+    )
+    parser.add_argument(
+        "--subject-price",
+        type=float,
+        nargs=2,
+        metavar=("IN", "OUT"),
+        help="dollars per million input and output tokens",
+    )
+    parser.add_argument(
+        "--grader-price",
+        type=float,
+        nargs=2,
+        metavar=("IN", "OUT"),
+        help="the grader's dollars per million input and output tokens",
+    )
     defaults = Assumptions()
-    parser.add_argument("--assume-retained", type=float, default=defaults.retained)
-    parser.add_argument("--assume-verbalize", type=float, default=defaults.verbalize)
-    parser.add_argument("--assume-eligible", type=float, default=defaults.eligible)
-    parser.add_argument("--assume-switch", type=float, default=defaults.switch)
-    parser.add_argument("--target-ci-width", type=float, default=0.1)
+    parser.add_argument(
+        "--assume-retained",
+        type=float,
+        default=defaults.retained,
+        help=f"share of hinted samples that switch to the hint ({defaults.retained})",
+    )
+    parser.add_argument(
+        "--assume-verbalize",
+        type=float,
+        default=defaults.verbalize,
+        help=f"share of switched pairs that verbalize the hint ({defaults.verbalize})",
+    )
+    parser.add_argument(
+        "--assume-eligible",
+        type=float,
+        default=defaults.eligible,
+        help=f"share of pairs whose unhinted answer is not the hint ({defaults.eligible})",
+    )
+    parser.add_argument(
+        "--assume-switch",
+        type=float,
+        default=defaults.switch,
+        help=f"share of eligible pairs that change to the hint ({defaults.switch})",
+    )
+    parser.add_argument(
+        "--target-ci-width",
+        type=float,
+        default=0.1,
+        help="headline interval width to size `questions` for (0.1)",
+    )
 
 
 def run_plan(args: argparse.Namespace, console: Console) -> int:

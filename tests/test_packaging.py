@@ -21,11 +21,19 @@ from cot_faithfulness.tasks.sandbagging import sandbagging
 from cot_faithfulness.tasks.suite import HINT_TASKS
 from helpers import REPO
 
-GENERIC_NAMES = {"tasks", "solvers", "scorers", "standin", "report", "faithfulness_report"}
+GENERIC_NAMES = {
+    "tasks",
+    "solvers",
+    "scorers",
+    "standin",
+    "report",
+    "preflight",
+    "faithfulness_report",
+}
 
 
 def python_files() -> list[Path]:
-    folders = ["cot_faithfulness", "tasks", "solvers", "scorers", "standin", "report"]
+    folders = ["cot_faithfulness", "tasks", "solvers", "scorers", "standin", "report", "preflight"]
     folders += ["tests", "benchmarks"]
     return sorted({p for folder in folders for p in (REPO / folder).rglob("*.py")})
 
