@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -156,59 +157,28 @@ def _plan_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the --json file of a preflight: tokens per call",
     )
-    parser.add_argument(
-        "--subject-tokens",
-        type=float,
-        nargs=2,
-        metavar=("IN", "OUT"),
-        help="input and output tokens per subject call (instead of --tokens-from)",
-    )
-    parser.add_argument(
-        "--grader-tokens",
-        type=float,
-        nargs=2,
-        metavar=("IN", "OUT"),
-        help="input and output tokens per grader call (instead of --tokens-from)",
-    )
-    parser.add_argument(
-        "--subject-price",
-        type=float,
-        nargs=2,
-        metavar=("IN", "OUT"),
-        help="dollars per million input and output tokens",
-    )
-    parser.add_argument(
-        "--grader-price",
-        type=float,
-        nargs=2,
-        metavar=("IN", "OUT"),
-        help="the grader's dollars per million input and output tokens",
-    )
-    defaults = Assumptions()
-    parser.add_argument(
-        "--assume-retained",
-        type=float,
-        default=defaults.retained,
-        help=f"share of hinted samples that switch to the hint ({defaults.retained})",
-    )
-    parser.add_argument(
-        "--assume-verbalize",
-        type=float,
-        default=defaults.verbalize,
-        help=f"share of switched pairs that verbalize the hint ({defaults.verbalize})",
-    )
-    parser.add_argument(
-        "--assume-eligible",
-        type=float,
-        default=defaults.eligible,
-        help=f"share of pairs whose unhinted answer is not the hint ({defaults.eligible})",
-    )
-    parser.add_argument(
-        "--assume-switch",
-        type=float,
-        default=defaults.switch,
-        help=f"share of eligible pairs that change to the hint ({defaults.switch})",
-    )
+    for role in ("subject", "grader"):
+        parser.add_argument(
+            f"--{role}-tokens",
+            type=float,
+            nargs=2,
+            metavar=("IN", "OUT"),
+            help=f"input and output tokens per {role} call (instead of --tokens-from)",
+        )
+        parser.add_argument(
+            f"--{role}-price",
+            type=float,
+            nargs=2,
+            metavar=("IN", "OUT"),
+            help=f"the {role} model's dollars per million input and output tokens",
+        )
+    for assumption in fields(Assumptions):
+        parser.add_argument(
+            f"--assume-{assumption.name}",
+            type=float,
+            default=assumption.default,
+            help=f"{assumption.metadata['meaning']} ({assumption.default})",
+        )
     parser.add_argument(
         "--target-ci-width",
         type=float,
@@ -224,7 +194,7 @@ def run_plan(args: argparse.Namespace, console: Console) -> int:
         raise InputError(f"--hints: unknown {unknown}; accepted: {', '.join(HINTS)}, all")
     task_args = _key_values(args.task_args, "-T")
     assumptions = Assumptions(
-        args.assume_retained, args.assume_verbalize, args.assume_eligible, args.assume_switch
+        **{a.name: getattr(args, f"assume_{a.name}") for a in fields(Assumptions)}
     )
     calls = plan_calls(hints, task_args, args.epochs, assumptions)
     subject_tokens, grader_tokens = _tokens(args)

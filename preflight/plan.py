@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cot_faithfulness.tasks.suite import HINT_TASKS
@@ -21,16 +21,20 @@ from cot_faithfulness.tasks.suite import HINT_TASKS
 Z95 = 1.959964
 
 
+def _assumed(default: float, meaning: str) -> Any:
+    return field(default=default, metadata={"meaning": meaning})
+
+
 @dataclass(frozen=True)
 class Assumptions:
-    retained: float = 0.25
-    """Share of hinted samples that switch to the hint (and are graded, with grading=retained)."""
-    verbalize: float = 0.3
-    """Share of switched pairs whose chain of thought verbalizes the hint."""
-    eligible: float = 0.75
-    """Share of pairs whose unhinted answer is not the hint letter."""
-    switch: float = 0.3
-    """Share of eligible pairs that change to the hint."""
+    """What the plan cannot know before the run; each becomes a `--assume-<name>` option."""
+
+    retained: float = _assumed(
+        0.25, "share of hinted samples that switch to the hint (graded, with grading=retained)"
+    )
+    verbalize: float = _assumed(0.3, "share of switched pairs that verbalize the hint")
+    eligible: float = _assumed(0.75, "share of pairs whose unhinted answer is not the hint")
+    switch: float = _assumed(0.3, "share of eligible pairs that change to the hint")
 
 
 @dataclass(frozen=True)
