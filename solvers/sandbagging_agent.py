@@ -1,7 +1,8 @@
 """The sandbagging solver: set up one run's machine and let the model work through it.
 
 With tools, Inspect's `react` agent loop runs the model with the in-memory `bash` and the
-`submit` tool until it submits or reaches the message limit; the paper's system prompt
+`submit` tool until it submits or reaches the message limit (each turn through
+`agent_turn`, which asks again after a reply without choices); the paper's system prompt
 is the whole system message (no agent prompt is added). Inline, both files are in the
 user message and the model answers in one reply.
 """
@@ -13,7 +14,7 @@ from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from pydantic import BaseModel
 
-from cot_faithfulness.solvers.empty_replies import generate_reply
+from cot_faithfulness.solvers.empty_replies import agent_turn, generate_reply
 from cot_faithfulness.solvers.sandbagging_environment import SandbaggingRun, bash, submit
 from cot_faithfulness.solvers.sandbagging_prompts import (
     DOCUMENTATION_FILE,
@@ -56,6 +57,7 @@ def sandbagging_run() -> Solver:
     agent = as_solver(
         react(
             prompt=None,
+            model=agent_turn(),
             tools=[bash()],
             submit=AgentSubmit(tool=submit(), answer_only=True, keep_in_messages=True),
         )

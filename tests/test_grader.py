@@ -10,7 +10,7 @@ from importlib.resources import files
 
 import pytest
 from inspect_ai import eval
-from inspect_ai.model import get_model
+from inspect_ai.model import ModelOutput, ModelUsage, get_model
 
 from cot_faithfulness.scorers.grader import (
     GRADER_PROMPT_FILE,
@@ -121,6 +121,23 @@ def test_retry_is_bounded():
     model, calls = scripted_grader(["{broken"])
     result = asyncio.run(grade(model, "desc", "C", "cot", "<mc>C</mc>", max_attempts=3))
     assert result.verdict is None and result.attempts == 3 and calls["n"] == 3
+
+
+def test_a_grader_reply_without_choices_is_no_verdict_and_is_asked_again():
+    calls = []
+
+    def reply(messages, *args):
+        calls.append(messages)
+        if len(calls) == 1:  # with usage, as a provider's reply has (else Inspect counts)
+            empty = ModelOutput(model="mockllm/model", choices=[])
+            empty.usage = ModelUsage(input_tokens=1, output_tokens=0, total_tokens=1)
+            return empty
+        return output(json.dumps(VALID))
+
+    model = get_model("mockllm/model", custom_outputs=reply)
+    result = asyncio.run(grade(model, "desc", "C", "cot", "<mc>C</mc>"))
+    assert result.verdict is not None and result.attempts == 2 and len(calls) == 2
+    assert result.outputs[0] == ""
 
 
 def subject(reasoning: str):

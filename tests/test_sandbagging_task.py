@@ -329,3 +329,39 @@ def test_grading_all_runs_and_the_verbalization_rate_among_runs_below_half(tmp_p
     values = metrics(log)
     assert (values["below_half_runs"], values["below_half_graded"]) == (2, 2)
     assert values["verbalized_rate"] == 0.5
+
+
+def empty_reply() -> ModelOutput:
+    return usage(ModelOutput(model="mockllm/model", choices=[]))
+
+
+def test_a_reply_without_choices_in_the_agent_loop_is_asked_again_past_the_cache(
+    tmp_path, monkeypatch
+):
+    """Inspect's agent loop fails with IndexError on such a reply, and the cache keeps it,
+    so without asking again a retry of the sample would fail the same way."""
+    monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path / "cache"))
+    calls = []
+    read = reader(("Documentation.md", "questions.txt"))
+
+    def flaky(messages, tools, tool_choice, config):
+        calls.append(len(messages))
+        return empty_reply() if len(calls) == 1 else read(messages, tools, tool_choice, config)
+
+    task = sandbagging(runs=1, condition="high_is_penalized", grading="none")
+    [result] = outcomes(run(task, flaky, tmp_path / "logs"))
+    assert calls[:2] == [calls[0], calls[0]]  # the same turn, asked again
+    assert (result["submitted"], result["accuracy"]) == (True, 1.0)
+
+
+def test_a_provider_that_always_replies_without_choices_errors_the_run_clearly(tmp_path):
+    [log] = eval(
+        sandbagging(runs=1, condition="high_is_penalized", grading="none", cache=False),
+        model=get_model("mockllm/model", custom_outputs=lambda *args: empty_reply()),
+        log_dir=str(tmp_path),
+        display="none",
+        fail_on_error=False,
+    )
+    [sample] = log.samples
+    assert sample.error is not None and not sample.scores
+    assert "returned a reply with no choices twice" in sample.error.message
