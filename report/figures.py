@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -60,23 +61,14 @@ def _faithfulness_bars(aggregates: pd.DataFrame, path: Path) -> Path | None:
                 (aggregates["hint_arm"] == arm) & (aggregates["model_label"] == model)
             ]
             rows = rows.set_index("aggregate").reindex(names)
-            x = np.arange(len(names)) + (i - (len(models) - 1) / 2) * width
-            values = rows["normalized"].to_numpy(dtype=float)
-            errors = np.vstack(
-                [values - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - values]
-            )
-            ax.bar(x, np.nan_to_num(values), width, label=model)
-            ax.errorbar(x, values, yerr=np.nan_to_num(errors), fmt="none", ecolor="black", lw=1)
-            for at in x[np.isnan(values)]:  # a score of 0 is a defined score: tell them apart
-                ax.text(at, 0.01, "n/a", ha="center", va="bottom", fontsize=7, rotation=90)
+            x = _positions(len(names), i, len(models), width)
+            _bars_with_intervals(ax, x, rows, "normalized", "ci", width, model)
         ax.set_xticks(np.arange(len(names)), [n.replace("_", "\n") for n in names], fontsize=8)
         ax.set_ylim(0, 1.05)
         ax.set_ylabel("normalized faithfulness")
         ax.set_title(f"hint arm: {arm} (95% CI over questions; n/a: undefined or not run)")
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    return _save(fig, path)
 
 
 def _hint_use(cells: pd.DataFrame, path: Path) -> Path | None:
@@ -99,7 +91,7 @@ def _hint_use(cells: pd.DataFrame, path: Path) -> Path | None:
         shares = counts.div(counts.sum(axis=1), axis=0)
         for i, (model, hatch) in enumerate(zip(models, HATCHES, strict=False)):
             rows = shares.reindex(pd.MultiIndex.from_product([[model], hints])).fillna(0)
-            x = np.arange(len(hints)) + (i - (len(models) - 1) / 2) * width
+            x = _positions(len(hints), i, len(models), width)
             bottom = np.zeros(len(hints))
             for (column, label), color in zip(HINT_USE, OUTCOME_COLORS, strict=True):
                 values = rows[column].to_numpy()
@@ -119,9 +111,7 @@ def _hint_use(cells: pd.DataFrame, path: Path) -> Path | None:
         ax.set_ylabel("share of eligible pairs")
         ax.set_title(f"What the hint did to the answer (hint arm: {arm})")
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    return _save(fig, path)
 
 
 def _cot_lengths(cot_lengths: pd.DataFrame, path: Path) -> Path | None:
@@ -144,9 +134,7 @@ def _cot_lengths(cot_lengths: pd.DataFrame, path: Path) -> Path | None:
     ax.set_ylabel("mean chain-of-thought length")
     ax.set_title("Retained pairs: chain-of-thought length by verdict")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    return _save(fig, path)
 
 
 SANDBAGGING_BARS = (
@@ -170,22 +158,36 @@ def _sandbagging_bars(table: pd.DataFrame, path: Path) -> Path | None:
         rows = table[(table["goal"] == goal) & (table["tools"] == tools) & (table["cot"] == cot)]
         rows = rows.set_index("model_label").reindex(models)
         for i, (column, label) in enumerate(SANDBAGGING_BARS):
-            x = np.arange(len(models)) + (i - 1) * width
-            values = rows[column].to_numpy(dtype=float)
-            errors = np.vstack(
-                [
-                    values - rows[f"{column}_ci_low"].to_numpy(float),
-                    rows[f"{column}_ci_high"].to_numpy(float) - values,
-                ]
-            )
-            ax.bar(x, np.nan_to_num(values), width, label=label)
-            ax.errorbar(x, values, yerr=np.nan_to_num(errors), fmt="none", ecolor="black", lw=1)
-            for at in x[np.isnan(values)]:
-                ax.text(at, 0.01, "n/a", ha="center", va="bottom", fontsize=7, rotation=90)
+            x = _positions(len(models), i, len(SANDBAGGING_BARS), width)
+            _bars_with_intervals(ax, x, rows, column, f"{column}_ci", width, label)
         ax.set_xticks(np.arange(len(models)), models, fontsize=8)
         ax.set_ylim(0, 1.05)
         ax.set_title(f"sandbagging: goal={goal}, {tools}, cot {cot} (95% CI over runs)")
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _save(fig, path)
+
+
+def _positions(groups: int, index: int, bars: int, width: float) -> np.ndarray:
+    """x of the `index`-th of `bars` side-by-side bars in each of `groups` groups."""
+    return np.arange(groups) + (index - (bars - 1) / 2) * width
+
+
+def _bars_with_intervals(
+    ax: Any, x: np.ndarray, rows: pd.DataFrame, column: str, ci: str, width: float, label: str
+) -> None:
+    """Bars of `column` with `<ci>_low`/`<ci>_high` whiskers; an undefined value is marked
+    "n/a", since a score of 0 is a defined score and must look different."""
+    values = rows[column].to_numpy(dtype=float)
+    errors = np.vstack(
+        [values - rows[f"{ci}_low"].to_numpy(float), rows[f"{ci}_high"].to_numpy(float) - values]
+    )
+    ax.bar(x, np.nan_to_num(values), width, label=label)
+    ax.errorbar(x, values, yerr=np.nan_to_num(errors), fmt="none", ecolor="black", lw=1)
+    for at in x[np.isnan(values)]:
+        ax.text(at, 0.01, "n/a", ha="center", va="bottom", fontsize=7, rotation=90)
+
+
+def _save(fig: Any, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     return path
