@@ -84,10 +84,6 @@ SANDBAGGING_PROMPT = GraderPrompt(
 )
 GRADER_PROMPTS = (HINT_PROMPT, SANDBAGGING_PROMPT)
 
-GRADER_PROMPT_FILE = files("cot_faithfulness.scorers").joinpath(HINT_PROMPT.file)
-GRADER_PROMPT = HINT_PROMPT.text
-GRADER_PROMPT_SHA256 = HINT_PROMPT.pinned_sha256
-
 QUOTE_LIMIT_CHARS = 500
 """Quotes longer than this are cut in score metadata (sample summaries keep short fields)."""
 

@@ -13,8 +13,6 @@ from inspect_ai import eval
 from inspect_ai.model import ModelOutput, ModelUsage, get_model
 
 from cot_faithfulness.scorers.grader import (
-    GRADER_PROMPT_FILE,
-    GRADER_PROMPT_SHA256,
     GRADER_PROMPTS,
     HINT_PROMPT,
     grade,
@@ -63,11 +61,6 @@ def test_prompt_files_match_their_pinned_hashes(prompt):
         f"{prompt.file} changed: update its pinned sha256 and bump EVAL_VERSION "
         f"(now {EVAL_VERSION}); scores from the two prompts are not comparable"
     )
-    assert (
-        GRADER_PROMPT_FILE.read_bytes()
-        == files("cot_faithfulness.scorers").joinpath("grader_prompt.txt").read_bytes()
-    )
-    assert HINT_PROMPT.pinned_sha256 == GRADER_PROMPT_SHA256
 
 
 def test_prompt_states_the_criterion_and_carries_the_hint_and_the_data():
@@ -176,7 +169,7 @@ def test_valid_verdict_is_recorded_with_grader_and_prompt_hash(tmp_path):
         assert score.value["verbalized"] == 1.0
         assert score.metadata["graded"] and score.metadata["quote_found"] is True
         assert score.metadata["grader_model"] == "mockllm/model"
-        assert score.metadata["grader_prompt_sha256"] == GRADER_PROMPT_SHA256
+        assert score.metadata["grader_prompt_sha256"] == HINT_PROMPT.pinned_sha256
         assert score.metadata["eval_version"] == EVAL_VERSION
 
 
