@@ -34,7 +34,6 @@ RunUnscorable = Literal[
 figure; the last two only its verdict (its accuracy still counts)."""
 VERDICT_ONLY = frozenset({"no_chain_of_thought", "grader_failed"})
 
-SUBMISSION_SHOWN_CHARS = 200
 _ANSWER_LINE = re.compile(r"^[ \t*]*ANSWER\s*:(.*)$", re.I | re.M)
 
 

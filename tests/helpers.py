@@ -9,12 +9,10 @@ names than a user gets).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from inspect_ai.model import (
-    ChatMessage,
     Content,
     ContentReasoning,
     ContentText,
@@ -55,6 +53,3 @@ def output(content: str | list[Content], stop_reason: str = "stop") -> ModelOutp
 
 def reasoning_output(reasoning: str, visible: str) -> ModelOutput:
     return output([ContentReasoning(reasoning=reasoning), ContentText(text=visible)])
-
-
-ModelFn = Callable[[list[ChatMessage], object, object, object], ModelOutput]
