@@ -193,3 +193,33 @@ def test_the_plan_prints_within_100_columns_and_refuses_a_bad_parameter(capsys):
     assert main(["plan", "-T", "dataset=demo", "-T", "questions=-1",
                  "--subject-tokens", "1", "1", "--grader-tokens", "1", "1"]) == 2  # fmt: skip
     assert "questions=-1 is not accepted" in capsys.readouterr().err
+
+
+def test_the_plans_tokens_and_dollars_from_a_preflight_file_worked_out_by_hand(tmp_path, capsys):
+    """demo, metadata hint only, incorrect arm: 38 questions, 38 hinted calls and 38
+    unhinted ones (nothing shares the baseline), 38 x 0.5 = 19 expected grader calls.
+    Subject: 76 calls x (1,000 in, 2,000 out) = 76,000 in and 152,000 out, at $3 / $15 per
+    million: 0.228 + 2.280 = $2.51. Grader: 19 x (400, 50) = 7,600 in and 950 out, at
+    $2 / $8: 0.0152 + 0.0076 = $0.02."""
+    measured = {
+        "some/subject": {
+            "role": "subject",
+            "ok": True,
+            "input_tokens": 1000,
+            "output_tokens": 2000,
+        },
+        "some/grader": {"role": "grader", "ok": True, "input_tokens": 400, "output_tokens": 50},
+    }
+    tokens = tmp_path / "preflight.json"
+    tokens.write_text(json.dumps(measured))
+    code = main(
+        ["plan", "--hints", "metadata", "-T", "dataset=demo", "-T", "hint_answer=incorrect",
+         "--tokens-from", str(tokens), "--subject-price", "3", "15", "--grader-price", "2", "8",
+         "--assume-retained", "0.5"]
+    )  # fmt: skip
+    printed = " ".join(capsys.readouterr().out.split())
+    assert code == 0
+    assert "subject-model calls │ 76 (38 hinted, 38 unhinted" in printed
+    assert "grader calls (expected) │ 19 (assuming 50%" in printed
+    assert "subject tokens, cost │ 76,000 in, 152,000 out; $2.51" in printed
+    assert "grader tokens, cost │ 7,600 in, 950 out; $0.02" in printed
