@@ -1,7 +1,10 @@
-"""Log folders -> each family's rows: one row per scored sample, epoch and score column.
+"""Log folders, local or at any fsspec URL Inspect accepts for `--log-dir` (`s3://...`),
+-> each family's rows: one row per scored sample, epoch and score column.
 
 Reads only log headers and sample summaries (scores with their metadata), never full
-samples: that keeps a 100,000-sample folder within seconds and a few hundred megabytes.
+samples, straight from the `.eval` zip members (`eval_zip`), with Inspect's reader for the
+logs that reader does not know; logs are read in parallel, one process per core, and a log
+read before and unchanged since is taken from the row cache (`row_cache`) when one is given.
 Logs that are not this suite's are skipped and named; incomplete logs contribute what
 completed; a log whose sample summaries are damaged is read sample by sample instead. What
 a row holds is the family's business (`RowReader`): each family reads its own record.
@@ -12,12 +15,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import fsspec
 import pandas as pd
 from inspect_ai.log import (
     EvalLog,
@@ -29,13 +33,19 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 
+from cot_faithfulness.report import eval_zip
+from cot_faithfulness.report.eval_zip import Summary
+from cot_faithfulness.report.row_cache import LogFile, RowCache
+
 SUITE = "cot-faithfulness"
 HINT_FAMILY = "hint_faithfulness"
 """The family a suite log belongs to when its header names none (logs before the second
 family)."""
 STANDIN_PROVIDER = "standin/"
-PARALLEL_FROM_SAMPLES = 20_000
-"""Below this many samples, starting worker processes costs more than it saves."""
+PARALLEL_FROM_BYTES = 4_000_000
+"""Below this many bytes of logs to read (about 20,000 samples of the hint tasks), starting
+worker processes costs more than it saves."""
+LOG_SUFFIXES = (".eval", ".json")
 UNREADABLE = "unreadable:"
 SHORTENED = "Key removed from summary"
 """What Inspect puts in a sample summary in place of a metadata value over 1 KB."""
@@ -91,51 +101,34 @@ def model_label(model: str) -> str:
     return f"{model} (test double)" if model.startswith(STANDIN_PROVIDER) else model
 
 
-def read_suite_logs(log_paths: list[str], readers: Mapping[str, RowReader]) -> SuiteRows:
-    """Every scored sample of every suite log in the given folders (recursively) or files,
-    as the rows of its family."""
-    files = _log_files(log_paths)
-    notes: list[LogNote] = []
-    suite_logs: list[tuple[EvalLog, LogNote]] = []
-    for path in files:
-        note = LogNote(path=path)
-        notes.append(note)
-        try:
-            header = read_eval_log(path, header_only=True)
-        except Exception as error:  # a damaged or foreign file must not stop the report
-            note.used, note.note = False, f"{UNREADABLE} header ({type(error).__name__})"
-            continue
-        note.task, note.model, note.status = header.eval.task, header.eval.model, header.status
-        if (header.eval.metadata or {}).get("suite") != SUITE:
-            note.used, note.note = False, "not a log of this suite"
-            continue
-        if family(header) not in readers:
-            note.used, note.note = False, f"family {family(header)!r} is not read by this report"
-            continue
-        note.total = _expected_samples(header)
-        suite_logs.append((header, note))
+@dataclass
+class LogRows:
+    """What one log gave: its note, its family's rows (None: none) and the warnings it
+    raises. What the row cache keeps of a log."""
 
+    note: LogNote
+    family: str = ""
+    frame: pd.DataFrame | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_suite_logs(
+    log_paths: list[str],
+    readers: Mapping[str, RowReader],
+    cache: RowCache | None = None,
+) -> SuiteRows:
+    """Every scored sample of every suite log in the given folders (recursively), files or
+    URLs, as the rows of its family; logs unchanged since `cache` saw them are not read
+    again."""
+    files = log_files(log_paths)
+    results = _read_all(files, readers, cache, remote=any(_is_remote(p) for p in log_paths))
     warnings: list[str] = []
     frames: dict[str, list[pd.DataFrame]] = {}
-    for (header, note), (frame, completed, problems) in zip(
-        suite_logs, _read_all(suite_logs, readers), strict=True
-    ):
-        if frame is None and problems.startswith(UNREADABLE):
-            note.used, note.note = False, problems
-            warnings.append(f"{Path(note.path).name}: {problems}; left out")
-            continue
-        note.completed = completed
-        if note.completed < note.total or note.status not in ("success", ""):
-            note.note = f"{note.status}: {note.completed} of {note.total} samples completed"
-            warnings.append(f"{Path(note.path).name}: {note.note}; using what completed")
-        if problems:
-            warnings.append(f"{Path(note.path).name}: {problems}")
-        if frame is None:
-            note.used = False
-            note.note = ", ".join(filter(None, [note.note, "no scored samples"]))
-            continue
-        frames.setdefault(family(header), []).append(frame)
-
+    for result in results:
+        warnings += result.warnings
+        if result.frame is not None:
+            frames.setdefault(result.family, []).append(result.frame)
+    notes = [result.note for result in results]
     if not frames:
         readable = sum(1 for n in notes if not n.note.startswith(UNREADABLE))
         raise ReportInputError(
@@ -151,22 +144,63 @@ def family(header: EvalLog) -> str:
     return str((header.eval.metadata or {}).get("family", HINT_FAMILY))
 
 
-def _log_files(log_paths: list[str]) -> list[str]:
-    files: list[str] = []
+def log_files(log_paths: list[str]) -> list[LogFile]:
+    """The log files in the given folders (recursively), files or URLs, each with what
+    tells whether it changed (size and modification time)."""
+    files: dict[str, LogFile] = {}
     for given in log_paths:
-        path = Path(given)
-        if path.is_file():
-            files.append(str(path))
-        elif path.is_dir():
-            files += [info.name.removeprefix("file://") for info in list_eval_logs(str(path))]
-        else:
-            raise ReportInputError(f"{given}: no such folder or log file")
+        for found in _listed(given):
+            files.setdefault(found.location, found)
     if not files:
         raise ReportInputError(
             f"no Inspect logs (.eval or .json) in {', '.join(log_paths)}; "
             "give the folder that `inspect eval` wrote them to"
         )
-    return sorted(set(files))
+    return [files[location] for location in sorted(files)]
+
+
+def _listed(given: str) -> list[LogFile]:
+    if not _is_remote(given):
+        path = Path(given.removeprefix("file://"))
+        if path.is_file():
+            stat = path.stat()
+            return [LogFile(str(path), stat.st_size, stat.st_mtime)]
+        if path.is_dir():
+            return [_log_file(info) for info in list_eval_logs(str(path))]
+        raise ReportInputError(f"{given}: no such folder or log file")
+    try:
+        fs, path = fsspec.core.url_to_fs(given)
+        if given.endswith(LOG_SUFFIXES) and fs.isfile(path):
+            info = fs.info(path)
+            return [LogFile(given, int(info.get("size") or 0), _modified(info))]
+        return [_log_file(info) for info in list_eval_logs(given)]
+    except ImportError as error:
+        raise ReportInputError(f"{given}: cannot read this kind of URL ({error})") from None
+    except ValueError as error:
+        raise ReportInputError(f"{given}: {_first_line(error)}") from None
+    except Exception as error:  # the store's own errors: credentials, network, no bucket
+        raise ReportInputError(
+            f"{given}: cannot list the logs ({type(error).__name__}: {_first_line(error)})"
+        ) from None
+
+
+def _log_file(info: Any) -> LogFile:
+    return LogFile(info.name.removeprefix("file://"), info.size, info.mtime)
+
+
+def _modified(info: Mapping[str, Any]) -> float | str | None:
+    """A remote file's version: its ETag where the store gives one, else its time."""
+    stamp = info.get("ETag") or info.get("LastModified") or info.get("mtime")
+    return stamp if stamp is None or isinstance(stamp, float | str) else str(stamp)
+
+
+def _is_remote(location: str) -> bool:
+    return "://" in location and not location.startswith("file://")
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _expected_samples(header: EvalLog) -> int:
@@ -187,62 +221,160 @@ def _expected_samples(header: EvalLog) -> int:
 
 
 def _read_all(
-    suite_logs: list[tuple[EvalLog, LogNote]], readers: Mapping[str, RowReader]
-) -> list[tuple[pd.DataFrame | None, int, str]]:
-    """Read the logs' sample summaries, one process per core for large folders: reading
-    is CPU-bound (validating every summary) and logs are independent. A progress bar on
-    the terminal's error stream follows a large folder."""
-    jobs = []
-    for header, note in suite_logs:
-        reader = readers[family(header)]
-        fields = {
-            "log": note.path,
-            "created": header.eval.created,
-            "model": header.eval.model,
-            "task": header.eval.task,
-            **reader.header_fields(header),
-        }
-        jobs.append((note.path, fields, reader))
-    total = sum(note.total for _, note in suite_logs)
-    workers = min(len(jobs), os.cpu_count() or 1)
-    large = total >= PARALLEL_FROM_SAMPLES
+    files: list[LogFile], readers: Mapping[str, RowReader], cache: RowCache | None, remote: bool
+) -> list[LogRows]:
+    """Each log's rows: from the cache where it holds the log as it is now, else read, one
+    process per core for large folders (reading is CPU-bound: parsing and validating every
+    record; logs are independent). Progress goes to the terminal's error stream: a bar on a
+    terminal for large or remote folders, and for remote ones a line at start and end."""
+    results: dict[int, LogRows] = {}
+    if cache is not None:
+        for index, file in enumerate(files):
+            cached = cache.get(file)
+            if cached is not None:
+                results[index] = cached
+    missing = [index for index in range(len(files)) if index not in results]
+    size = sum(files[index].size for index in missing)
+    workers = min(len(missing), os.cpu_count() or 1)
+    large = size >= PARALLEL_FROM_BYTES
+    if remote:
+        print(
+            f"faithfulness-report: reading {len(missing)} of {len(files)} logs "
+            f"({len(files) - len(missing)} unchanged since the last report)",
+            file=sys.stderr,
+            flush=True,
+        )
     with Progress(
         *Progress.get_default_columns(),
         console=Console(stderr=True),
         transient=True,
-        disable=not (large and sys.stderr.isatty()),
+        disable=not ((large or remote) and sys.stderr.isatty()),
     ) as progress:
-        reading = progress.add_task(f"reading {len(jobs)} logs", total=len(jobs))
-        results = []
-        if workers < 2 or not large:
-            rows: Iterable[tuple[pd.DataFrame | None, int, str]] = (_log_rows(*job) for job in jobs)
-            for result in rows:
-                results.append(result)
-                progress.advance(reading)
-            return results
-        with ProcessPoolExecutor(workers) as pool:
-            for result in pool.map(_log_rows, *zip(*jobs, strict=True)):
-                results.append(result)
-                progress.advance(reading)
-        return results
+        reading = progress.add_task(f"reading {len(missing)} logs", total=len(missing))
+        fresh = _read_missing(missing, files, readers, workers, large)
+        for index, result in zip(missing, fresh, strict=True):
+            results[index] = result
+            if cache is not None:
+                cache.put(files[index], result)
+            progress.advance(reading)
+    return [results[index] for index in range(len(files))]
+
+
+def _read_missing(
+    missing: list[int],
+    files: list[LogFile],
+    readers: Mapping[str, RowReader],
+    workers: int,
+    large: bool,
+) -> Iterator[LogRows]:
+    locations = [files[index].location for index in missing]
+    if workers < 2 or not large:
+        yield from (read_log(location, readers) for location in locations)
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        yield from pool.map(read_log, locations, [readers] * len(locations))
+
+
+def read_log(location: str, readers: Mapping[str, RowReader]) -> LogRows:
+    """One log's rows and note: read from its zip members where `eval_zip` knows the log,
+    else with Inspect's reader."""
+    note = LogNote(path=location)
+    try:
+        header, summaries = _read_fast(location, readers)
+    except Exception:  # not known, or damaged: Inspect's reader reads it or says why not
+        try:
+            header = read_eval_log(location, header_only=True)
+        except Exception as error:  # a damaged or foreign file must not stop the report
+            note.used, note.note = False, f"{UNREADABLE} header ({type(error).__name__})"
+            return LogRows(note)
+        summaries = None
+    note.task, note.model, note.status = header.eval.task, header.eval.model, header.status
+    if (header.eval.metadata or {}).get("suite") != SUITE:
+        note.used, note.note = False, "not a log of this suite"
+        return LogRows(note)
+    if family(header) not in readers:
+        note.used, note.note = False, f"family {family(header)!r} is not read by this report"
+        return LogRows(note)
+    note.total = _expected_samples(header)
+    reader = readers[family(header)]
+    fields = {
+        "log": location,
+        "created": header.eval.created,
+        "model": header.eval.model,
+        "task": header.eval.task,
+        **reader.header_fields(header),
+    }
+    frame, completed, problems = _log_rows(location, fields, reader, summaries)
+    name = Path(location).name
+    if frame is None and problems.startswith(UNREADABLE):
+        note.used, note.note = False, problems
+        return LogRows(note, warnings=[f"{name}: {problems}; left out"])
+    warnings = []
+    note.completed = completed
+    if note.completed < note.total or note.status not in ("success", ""):
+        note.note = f"{note.status}: {note.completed} of {note.total} samples completed"
+        warnings.append(f"{name}: {note.note}; using what completed")
+    if problems:
+        warnings.append(f"{name}: {problems}")
+    if frame is None:
+        note.used = False
+        note.note = ", ".join(filter(None, [note.note, "no scored samples"]))
+    return LogRows(note, family(header), frame, warnings)
+
+
+def _read_fast(
+    location: str, readers: Mapping[str, RowReader]
+) -> tuple[EvalLog, list[Summary] | None]:
+    """The header and, for a log of a family read here, its summaries, from the zip."""
+    with eval_zip.open_zip(location) as archive:
+        header = eval_zip.read_header(archive)
+        suite = (header.eval.metadata or {}).get("suite") == SUITE
+        reader = readers.get(family(header)) if suite else None
+        if reader is None:
+            return header, None
+        return header, eval_zip.read_summaries(archive, reader.column)
+
+
+def _inspect_summaries(location: str, reader: RowReader) -> list[Summary]:
+    """The sample summaries as Inspect's reader gives them."""
+    return [
+        _summary(item, reader, failed=bool(item.error))
+        for item in read_eval_log_sample_summaries(location)
+    ]
+
+
+def _inspect_samples(location: str, reader: RowReader) -> list[Summary]:
+    """The samples themselves, without their transcripts, as summaries."""
+    full = read_eval_log(location, exclude_fields={"events", "messages", "store"})
+    return [_summary(item, reader, failed=item.error is not None) for item in full.samples or []]
+
+
+def _summary(item: Any, reader: RowReader, failed: bool) -> Summary:
+    scores = {
+        name: score.metadata or {}
+        for name, score in (item.scores or {}).items()
+        if reader.column.match(name)
+    }
+    return Summary(str(item.id), item.epoch, failed, scores)
 
 
 def _log_rows(
-    location: str, fields: dict[str, Any], reader: RowReader
+    location: str, fields: dict[str, Any], reader: RowReader, summaries: list[Summary] | None
 ) -> tuple[pd.DataFrame | None, int, str]:
     """One log's rows, how many samples completed, and any problem with its scores.
 
-    A log whose sample summaries are damaged (its header intact) is read sample by sample
-    instead; when that fails too, the log is reported as unreadable, and the rest stand."""
-    try:
-        summaries: list[Any] = list(read_eval_log_sample_summaries(location))
-        damaged = ""
-    except Exception as error:
-        summaries, damaged = [], f"sample summaries damaged ({type(error).__name__})"
-    if damaged or _shortened(summaries, reader):
+    `summaries` None: read them with Inspect's reader. A log whose sample summaries are
+    damaged (its header intact) is read sample by sample instead; when that fails too, the
+    log is reported as unreadable, and the rest stand."""
+    damaged = ""
+    if summaries is None:
         try:
-            full = read_eval_log(location, exclude_fields={"events", "messages", "store"})
-            summaries = list(full.samples or [])
+            summaries = _inspect_summaries(location, reader)
+        except Exception as error:
+            summaries, damaged = [], f"sample summaries damaged ({type(error).__name__})"
+    if damaged or _shortened(summaries):
+        try:
+            summaries = _inspect_samples(location, reader)
         except Exception as second:
             cause = damaged or "sample summaries shortened"
             return None, 0, f"{UNREADABLE} {cause}, samples too ({type(second).__name__})"
@@ -251,21 +383,16 @@ def _log_rows(
     rows = []
     completed = invalid = 0
     for summary in summaries:
-        columns = {
-            name: score
-            for name, score in (summary.scores or {}).items()
-            if reader.column.match(name)
-        }
-        if summary.error or not columns:
+        if summary.failed or not summary.scores:
             continue
         completed += 1
-        for scorer, score in columns.items():
+        for scorer, metadata in summary.scores.items():
             try:
-                row = reader.row(score.metadata or {}, fields)
+                row = reader.row(metadata, fields)
             except ValidationError:
                 invalid += 1
                 continue
-            base = {**fields, "sample_id": str(summary.id), "epoch": summary.epoch}
+            base = {**fields, "sample_id": summary.id, "epoch": summary.epoch}
             rows.append({**base, "scorer": scorer, **row})
     problems = [damaged] if damaged else []
     if invalid:
@@ -275,13 +402,12 @@ def _log_rows(
     return (pd.DataFrame(rows) if rows else None), completed, "; ".join(problems)
 
 
-def _shortened(summaries: list[Any], reader: RowReader) -> bool:
+def _shortened(summaries: list[Summary]) -> bool:
     """Whether a summary lost part of a family's record (a metadata value over 1 KB, as
     the monitor readings were before each got a key of their own): the samples hold it."""
     return any(
         isinstance(value, str) and value.startswith(SHORTENED)
         for summary in summaries
-        for name, score in (summary.scores or {}).items()
-        if reader.column.match(name)
-        for value in (score.metadata or {}).values()
+        for metadata in summary.scores.values()
+        for value in metadata.values()
     )

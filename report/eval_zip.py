@@ -1,0 +1,170 @@
+""".eval logs read straight from their zip members: `header.json` and `summaries.json`,
+parsed with orjson, keeping of each sample summary only what the report reads (its id,
+epoch, error and the metadata of the score columns asked for).
+
+Inspect's own reader validates every summary into pydantic objects and re-shortens every
+metadata string; at a million samples that is minutes. This reader gives the same values
+for the logs it knows: log format version 2 with both members present and in the shape
+below, the score metadata thinned exactly as Inspect's `EvalSampleSummary` thins it
+(strings collapsed and cut at 1 KB, larger values replaced). For anything else it raises
+`NotKnown`, and the caller reads the log with Inspect's reader: a log still running (no
+`header.json`), another format version, a `.json` log, a member of another shape or a
+damaged one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Any
+
+import fsspec
+import inspect_ai._util.zipfile  # noqa: F401  (teaches zipfile the zstd members Inspect writes)
+import orjson
+from inspect_ai._util.constants import get_deserializing_context
+from inspect_ai.log import EvalLog
+from inspect_ai.log._util import THIN_TEXT_WIDTH, thin_metadata, thin_text
+
+KNOWN_VERSIONS = frozenset({2})
+"""Log format versions (`header.json`'s `version`) whose members this reader knows."""
+HEADER = "header.json"
+SUMMARIES = "summaries.json"
+NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+"""What Inspect writes for the floats JSON has no word for (score values of pairs that
+are not eligible, say), and orjson does not read."""
+MARK = "\x00"
+"""Starts the string a non-finite number is read as (`_marked`), and is turned back."""
+
+
+class NotKnown(Exception):
+    """A log this reader does not know; Inspect's reader reads it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the report reads of one sample summary (or sample)."""
+
+    id: str
+    epoch: int
+    failed: bool
+    """The sample ended in an error (it has no scores then)."""
+    scores: dict[str, dict[str, Any]]
+    """Score column -> its metadata, thinned as Inspect thins a summary's."""
+
+
+@contextmanager
+def open_zip(location: str) -> Iterator[zipfile.ZipFile]:
+    """The log's zip, local or at any fsspec URL (read by ranges: only the central
+    directory and the members asked for travel)."""
+    if not location.endswith(".eval"):
+        raise NotKnown("not an .eval log")
+    handle: IO[bytes]
+    with fsspec.open(location, "rb") as handle, zipfile.ZipFile(handle) as archive:
+        yield archive
+
+
+def read_header(archive: zipfile.ZipFile) -> EvalLog:
+    """The log's header, validated by Inspect's own model (a small member)."""
+    if HEADER not in archive.NameToInfo or SUMMARIES not in archive.NameToInfo:
+        raise NotKnown("no header.json or summaries.json: a log still being written")
+    data = json.loads(archive.read(HEADER))
+    if not isinstance(data, dict) or data.get("version") not in KNOWN_VERSIONS:
+        raise NotKnown(f"log format version {data.get('version')!r}")
+    return EvalLog.model_validate(data, context=get_deserializing_context())
+
+
+def read_summaries(archive: zipfile.ZipFile, columns: re.Pattern[str]) -> list[Summary]:
+    """Every sample summary, the last of each (id, epoch) in the first one's place, as
+    Inspect dedupes them; of the scores only the columns matching `columns`."""
+    data, marked = _loads(archive.read(SUMMARIES))
+    if not isinstance(data, list):
+        raise NotKnown("summaries.json is not a list")
+    by_key: dict[tuple[str, int], Summary] = {}
+    for item in data:
+        summary = _summary(item, columns, marked)
+        by_key[(summary.id, summary.epoch)] = summary
+    return list(by_key.values())
+
+
+def _loads(data: bytes) -> tuple[Any, bool]:
+    """The member parsed with orjson, and whether non-finite numbers were marked first.
+
+    `NaN`, `Infinity` and `-Infinity` after `:`, `,` or `[` become the strings `MARK` +
+    the word. Where such a word sits inside a string, the quote inserted before it ends that
+    string and leaves a backslash outside any string: the member no longer parses, and the
+    standard library's reader (which reads them as Inspect does) is used instead; so is it
+    when a string already starts with `MARK`."""
+    if b"NaN" not in data and b"Infinity" not in data:
+        return orjson.loads(data), False
+    if b"\\u0000" in data:
+        return json.loads(data), False
+    marked = data
+    for before in (b":", b",", b"["):
+        for word in NON_FINITE:
+            token = word.encode()
+            marked = marked.replace(before + token, before + b'"\\u0000' + token + b'"')
+    try:
+        return orjson.loads(marked), True
+    except orjson.JSONDecodeError:
+        return json.loads(data), False
+
+
+def _unmarked(value: Any) -> Any:
+    """`value` with the strings `_loads` marked turned back into their numbers."""
+    if isinstance(value, str):
+        return NON_FINITE[value[1:]] if value.startswith(MARK) else value
+    if isinstance(value, dict):
+        return {key: _unmarked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unmarked(item) for item in value]
+    return value
+
+
+def _summary(item: Any, columns: re.Pattern[str], marked: bool) -> Summary:
+    try:
+        sample_id, epoch, error = item["id"], item["epoch"], item.get("error")
+        scores = item.get("scores") or {}
+        kept = {
+            name: _thin(score.get("metadata") or {}, marked)
+            for name, score in scores.items()
+            if columns.match(name)
+        }
+    except (KeyError, TypeError, AttributeError) as shape:
+        raise NotKnown(f"a sample summary of another shape ({shape!r})") from None
+    if (
+        not isinstance(sample_id, int | str)
+        or isinstance(sample_id, bool)
+        or not isinstance(epoch, int)
+        or not (error is None or isinstance(error, str))
+    ):
+        raise NotKnown("a sample summary of another shape")
+    return Summary(str(sample_id), epoch, bool(error), kept)
+
+
+def _thin(metadata: Any, marked: bool) -> dict[str, Any]:
+    """Inspect's `thin_metadata` of the metadata with the numbers `_loads` marked turned
+    back, its two common cases inlined: a number, bool or None stays; a string of at most
+    1 KB has its whitespace collapsed (what `textwrap.shorten` does to a string that
+    fits)."""
+    if not isinstance(metadata, dict):
+        raise NotKnown("score metadata that is not a mapping")
+    thinned: dict[str, Any] = {}
+    for key, value in metadata.items():
+        if value is None or isinstance(value, int | float):
+            thinned[key] = value
+        elif isinstance(value, str):
+            if marked and value.startswith(MARK):
+                thinned[key] = NON_FINITE[value[1:]]
+            elif len(value) <= THIN_TEXT_WIDTH:
+                thinned[key] = " ".join(value.split())
+            else:
+                thinned[key] = thin_text(value)
+        else:
+            value = _unmarked(value) if marked else value
+            thinned[key] = thin_metadata({key: value})[key]
+    return thinned

@@ -1,0 +1,186 @@
+"""The report's own .eval reader gives what Inspect's reader gives, field by field, on every
+kind of log the suite writes, and hands the logs it does not know to Inspect's reader."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from inspect_ai import eval
+from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries
+from inspect_ai.log._util import thin_metadata
+
+from cot_faithfulness.report import eval_zip, logs
+from cot_faithfulness.report.report import READERS
+from cot_faithfulness.tasks import SCHEMING_TASKS
+from cot_faithfulness.tasks.metadata_hint import metadata_hint
+from cot_faithfulness.tasks.sandbagging import sandbagging
+from log_factory import Pair, write_foreign_log, write_log
+
+EVERY_COLUMN = re.compile(".")
+MODEL = "openai/model-a"
+
+
+def hint_pairs() -> list[Pair]:
+    return [
+        Pair("q0", "A", "C", "C", verbalized=True, quote_found=True),
+        Pair("q1", "A", "C", "C", verbalized=False, tokens=None, cot_kind="summary"),
+        Pair("q2", "A", None, "C", unscorable="no_hinted_answer"),
+        Pair("q3", "B", "B", "C", arm="correct", epoch=2),
+        Pair("q4", "A", None, "C", error="RateLimitError"),
+        Pair("q5", "A", "C", "C", verbalized=True, monitors=(("informed", True, None),)),
+    ]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Logs of both families as the tasks write them, and the hint logs the report's tests
+    build: errored samples, re-graded columns, monitors, readings too long for a summary,
+    whitespace that Inspect collapses, a foreign log."""
+    folder = tmp_path_factory.mktemp("logs")
+    eval(
+        [
+            sandbagging(runs=2, cache=False),
+            SCHEMING_TASKS["oversight_subversion"](runs=2, follow_up=1, cache=False),
+            metadata_hint(dataset="demo", questions=2, cache=False),
+        ],
+        model="standin/default",
+        model_roles={"grader": "offline_grader/rules"},
+        log_dir=str(folder / "tasks"),
+        display="none",
+    )
+    pairs = hint_pairs()
+    regraded = [Pair(p.question, p.unhinted, p.hinted, p.hint, verbalized=True) for p in pairs]
+    write_log(folder, MODEL, "sycophancy", pairs, extra_scores={"hint_faithfulness1": regraded})
+    write_log(folder, MODEL, "consistency", pairs, nested_monitors=True, name="nested")
+    spaced = [Pair("q0", "A", "C", "C", verbalized=True, grader="  offline\n\tgrader  x" * 60)]
+    write_log(folder, MODEL, "metadata", spaced, name="spaced", status="cancelled")
+    write_foreign_log(folder)
+    return folder
+
+
+def every_log(folder: Path) -> list[str]:
+    return sorted(str(path) for path in folder.rglob("*.eval"))
+
+
+def test_the_folder_holds_both_families_and_every_kind_of_log(folder: Path) -> None:
+    families = {logs.family(read_eval_log(path, header_only=True)) for path in every_log(folder)}
+    assert {"hint_faithfulness", "sandbagging", "scheming"} <= families
+    assert len(every_log(folder)) == 7
+
+
+def test_headers_equal_inspects_field_by_field(folder: Path) -> None:
+    for path in every_log(folder):
+        with eval_zip.open_zip(path) as archive:
+            fast = eval_zip.read_header(archive).model_dump(exclude={"location"})
+        expected = read_eval_log(path, header_only=True).model_dump(exclude={"location"})
+        expected.pop("reductions", None)
+        fast.pop("reductions", None)
+        assert fast == expected, path
+
+
+def test_summaries_equal_inspects_field_by_field(folder: Path) -> None:
+    compared = 0
+    for path in every_log(folder):
+        with eval_zip.open_zip(path) as archive:
+            fast = eval_zip.read_summaries(archive, EVERY_COLUMN)
+        inspect = read_eval_log_sample_summaries(path)
+        assert [(s.id, s.epoch, s.failed) for s in fast] == [
+            (str(s.id), s.epoch, s.error is not None) for s in inspect
+        ], path
+        for mine, theirs in zip(fast, inspect, strict=True):
+            assert mine.scores == {
+                name: score.metadata or {} for name, score in (theirs.scores or {}).items()
+            }, (path, mine.id)
+            compared += len(mine.scores)
+    assert compared > 20
+
+
+def test_rows_equal_those_read_with_inspects_reader(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole per-log result (rows, note, warnings) through the fast reader and through
+    Inspect's, for every log."""
+    fast = [logs.read_log(path, READERS) for path in every_log(folder)]
+
+    def unknown(*args: object) -> None:
+        raise eval_zip.NotKnown("for this test")
+
+    monkeypatch.setattr(logs, "_read_fast", unknown)
+    slow = [logs.read_log(path, READERS) for path in every_log(folder)]
+    assert sum(result.frame is not None for result in fast) == 6
+    for mine, theirs in zip(fast, slow, strict=True):
+        assert (mine.note, mine.family, mine.warnings) == (
+            theirs.note,
+            theirs.family,
+            theirs.warnings,
+        )
+        if theirs.frame is None:
+            assert mine.frame is None
+        else:
+            pd.testing.assert_frame_equal(mine.frame, theirs.frame)
+
+
+def rewrite(path: Path, member: str, change) -> None:
+    with zipfile.ZipFile(path) as source:
+        items = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in items:
+            if info.filename == member:
+                data = change(data)
+            if data is not None:
+                target.writestr(info, data)
+
+
+def another_version(data: bytes) -> bytes:
+    return json.dumps({**json.loads(data), "version": 3}).encode()
+
+
+def summaries_of_another_shape(data: bytes) -> bytes:
+    return json.dumps({"samples": json.loads(data)}).encode()
+
+
+@pytest.mark.parametrize(
+    ("member", "change", "why"),
+    [
+        ("header.json", another_version, "log format version 3"),
+        ("header.json", lambda data: None, "a log still being written"),
+        ("summaries.json", summaries_of_another_shape, "not a list"),
+    ],
+)
+def test_a_log_it_does_not_know_goes_to_inspects_reader(tmp_path: Path, member, change, why):
+    path = write_log(tmp_path, MODEL, "metadata", hint_pairs(), name="log")
+    before = logs.read_log(str(path), READERS)
+    rewrite(path, member, change)
+    with pytest.raises(eval_zip.NotKnown, match=why), eval_zip.open_zip(str(path)) as archive:
+        eval_zip.read_header(archive)
+        eval_zip.read_summaries(archive, EVERY_COLUMN)
+    if member == "summaries.json":
+        return  # Inspect finds it damaged too and reads the samples: test_report_robustness
+    after = logs.read_log(str(path), READERS)
+    assert after.frame is not None and before.frame is not None
+    pd.testing.assert_frame_equal(after.frame, before.frame)
+
+
+def test_known_versions_are_the_one_inspect_writes(folder: Path) -> None:
+    versions = {read_eval_log(path, header_only=True).version for path in every_log(folder)}
+    assert versions == set(eval_zip.KNOWN_VERSIONS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab -\n\t\r\x0b\x0c\x1c\u00a0\u2003é."), max_size=1100)
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.none()
+    | st.booleans()
+    | st.lists(st.text(max_size=300), max_size=6)
+)
+def test_metadata_is_thinned_as_inspect_thins_it(value: object) -> None:
+    assert eval_zip._thin({"key": value}, marked=False) == thin_metadata({"key": value})
