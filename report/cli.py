@@ -12,17 +12,20 @@ import argparse
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 from cot_faithfulness.report.hints.records import SCORER
 from cot_faithfulness.report.hints.reference_sources import UnknownReference, parse_references
 from cot_faithfulness.report.hints.reference_views import beside, ranking
-from cot_faithfulness.report.logs import ReportInputError
+from cot_faithfulness.report.logs import ReportInputError, read_suite_logs
 from cot_faithfulness.report.outputs import Report, write_files
-from cot_faithfulness.report.report import MIN_PAIRS, OptionError, build_report
+from cot_faithfulness.report.report import MIN_PAIRS, READERS, OptionError, report_from_rows
+from cot_faithfulness.report.row_cache import CACHE_DIR_VARIABLE, RowCache
 from cot_faithfulness.report.terminal import WIDTH, terminal
 
 FORMATS = ("csv", "json", "md", "png")
+CACHE_MODES = ("use", "refresh", "off")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         "log_paths",
         nargs="+",
         metavar="LOG_DIR",
-        help="folders of logs (searched recursively) or log files",
+        help="folders of logs (searched recursively), log files, or their URLs (s3://...)",
     )
     parser.add_argument(
         "--out",
@@ -90,6 +93,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also print the wide per-cell tables (they are always in the files of --out)",
     )
+    parser.add_argument(
+        "--cache",
+        choices=CACHE_MODES,
+        default="use",
+        help="rows of logs read before: use those of unchanged logs (default), refresh "
+        f"(read every log and keep its rows anew) or off; kept in ${CACHE_DIR_VARIABLE} or "
+        "the user's cache folder",
+    )
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help="print to the error stream how long reading, the tables and the files took",
+    )
     args = parser.parse_args(argv)
     formats = {f.strip() for f in args.formats.split(",") if f.strip()}
     if not formats <= set(FORMATS):
@@ -97,10 +113,14 @@ def main(argv: list[str] | None = None) -> int:
             f"--formats: unknown {sorted(formats - set(FORMATS))}; accepted: {','.join(FORMATS)}"
         )
 
+    started = time.perf_counter()
+    cache = None if args.cache == "off" else RowCache(refresh=args.cache == "refresh")
     try:
         references = parse_references(args.reference) if args.reference is not None else None
-        report = build_report(
-            args.log_paths,
+        suite = read_suite_logs(args.log_paths, READERS, cache)
+        read = time.perf_counter()
+        report = report_from_rows(
+            suite,
             args.scorer,
             args.n_boot,
             args.seed,
@@ -111,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     except ReportInputError as error:
         print(f"faithfulness-report: {error}", file=sys.stderr)
         return 2 if isinstance(error, OptionError | UnknownReference) else 1
+    computed = time.perf_counter()
     written: list[Path] = []
     if args.out:
         try:
@@ -123,6 +144,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
     _print(terminal(report, args.cells, written, _width()))
+    if args.timings:
+        print(
+            f"faithfulness-report: read {len(suite.logs)} logs in {read - started:.1f} s, "
+            f"tables in {computed - read:.1f} s, files and terminal in "
+            f"{time.perf_counter() - computed:.1f} s",
+            file=sys.stderr,
+        )
     return 0
 
 

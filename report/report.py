@@ -32,8 +32,15 @@ from cot_faithfulness.report.hints.records import (
 )
 from cot_faithfulness.report.hints.reference_sources import Request
 from cot_faithfulness.report.hints.references import published_numbers
-from cot_faithfulness.report.logs import HINT_FAMILY, ReportInputError, model_label, read_suite_logs
+from cot_faithfulness.report.logs import (
+    HINT_FAMILY,
+    ReportInputError,
+    SuiteRows,
+    model_label,
+    read_suite_logs,
+)
 from cot_faithfulness.report.outputs import Report
+from cot_faithfulness.report.row_cache import RowCache
 from cot_faithfulness.report.scheming.rollouts import FAMILY as SCHEMING_FAMILY
 from cot_faithfulness.report.scheming.rollouts import ROLLOUTS, newest_rollouts
 from cot_faithfulness.report.scheming.runs import FAMILY as SANDBAGGING_FAMILY
@@ -61,10 +68,25 @@ def build_report(
     compare: tuple[str, str] | None = None,
     min_pairs: int = MIN_PAIRS,
     references: list[Request] | None = None,
+    cache: RowCache | None = None,
 ) -> Report:
-    """Everything the report shows, from the logs in `log_paths` (folders or files), and
-    beside it the published numbers of `references` (`parse_references`)."""
-    suite = read_suite_logs(log_paths, READERS)
+    """Everything the report shows, from the logs in `log_paths` (folders, files or URLs),
+    and beside it the published numbers of `references` (`parse_references`); logs that
+    `cache` holds as they are now are not read again."""
+    suite = read_suite_logs(log_paths, READERS, cache)
+    return report_from_rows(suite, scorer, n_boot, seed, compare, min_pairs, references)
+
+
+def report_from_rows(
+    suite: SuiteRows,
+    scorer: str = SCORER,
+    n_boot: int = 1000,
+    seed: int = 0,
+    compare: tuple[str, str] | None = None,
+    min_pairs: int = MIN_PAIRS,
+    references: list[Request] | None = None,
+) -> Report:
+    """Everything the report shows, from the rows read from the logs."""
     warnings = list(suite.warnings)
     if HINT_FAMILY in suite.rows:
         table = newest_per_cell(suite.rows[HINT_FAMILY], suite.logs, warnings)

@@ -1,5 +1,6 @@
-"""Every test run gets its own Inspect cache, so no test reads what another run (or a user's
-own evaluations) cached, and none writes into the user's cache folder."""
+"""Every test run gets its own Inspect cache and report row cache, so no test reads what
+another run (or a user's own evaluations and reports) cached, and none writes into the
+user's cache folder."""
 
 from __future__ import annotations
 
@@ -12,5 +13,6 @@ import pytest
 def isolated_inspect_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     patch = pytest.MonkeyPatch()
     patch.setenv("INSPECT_CACHE_DIR", str(tmp_path_factory.mktemp("inspect-cache")))
+    patch.setenv("COT_FAITHFULNESS_CACHE_DIR", str(tmp_path_factory.mktemp("report-rows")))
     yield
     patch.undo()
