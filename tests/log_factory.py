@@ -2,16 +2,22 @@
 
 A log written here has what a real hint-task log has where the report looks: the task
 metadata and, per sample, a `hint_faithfulness` score whose metadata is a `PairRecord`.
-Nothing else (no prompts, no events), so 100,000 samples are quick to write.
+Nothing else (no prompts, no events), so 100,000 samples are quick to write, and a
+million with `write_zip_log`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import math
+import tempfile
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 from inspect_ai.log import (
     EvalConfig,
     EvalDataset,
@@ -21,6 +27,7 @@ from inspect_ai.log import (
     EvalSpec,
     write_eval_log,
 )
+from inspect_ai.log._util import thin_metadata
 from inspect_ai.scorer import Score
 
 from cot_faithfulness.scorers.hints.hint_catalogue import get_hint
@@ -215,3 +222,77 @@ def write_foreign_log(folder: Path, name: str = "foreign") -> Path:
 def _score(outcome: PairRecord, nested_monitors: bool = False) -> Score:
     metadata = outcome.model_dump() if nested_monitors else outcome.metadata()
     return Score(value=outcome.value(), metadata=metadata)
+
+
+def write_zip_log(
+    folder: Path,
+    model: str,
+    hint_type: str,
+    pairs: Sequence[Pair],
+    *,
+    dataset: str = "mmlu",
+    created: str = CREATED,
+    name: str | None = None,
+) -> Path:
+    """The log `write_log` writes, written member by member (header, summaries, samples)
+    without building Inspect's objects: a million samples take minutes, not hours.
+
+    The header and the members' shape are those of a `write_log` log of one pair per kind
+    (arm, monitors, epoch, errored or not), so the format is Inspect's own; each pair's
+    score is its `PairRecord`, as `write_log` writes it, and its summary is thinned by
+    Inspect's `thin_metadata`."""
+    kinds = {(p.arm, p.monitors, p.epoch, p.error is None): p for p in pairs}
+    samples = len({(p.question, p.arm) for p in pairs})
+    with tempfile.TemporaryDirectory() as scratch:
+        shape = write_log(
+            Path(scratch),
+            model,
+            hint_type,
+            list(kinds.values()),
+            dataset=dataset,
+            created=created,
+            total_samples=samples,
+        )
+        with zipfile.ZipFile(shape) as source:
+            header = source.read("header.json")
+            start = source.read("_journal/start.json")
+            scored = json.loads(source.read("summaries.json"))[0]
+            sample = json.loads(source.read(source.namelist()[1]))
+    for unused in ("scores", "error"):
+        scored.pop(unused, None)
+        sample.pop(unused, None)
+    variant = get_hint(hint_type).variant(None).name
+    stem = name or f"{created[:19]}_{hint_type.replace('_', '-')}-hint_{model}-{dataset}"
+    path = folder / f"{stem.replace(':', '-').replace('/', '-')}.eval"
+    summaries = []
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        target.writestr("_journal/start.json", start)
+        for pair in pairs:
+            sample_id = f"{pair.question}/{pair.arm}"
+            item = {"id": sample_id, "epoch": pair.epoch, "target": pair.correct}
+            if pair.error:
+                error = {"message": pair.error, "traceback": "", "traceback_ansi": ""}
+                summary = {**scored, **item, "error": pair.error}
+                full = {**sample, **item, "error": error}
+            else:
+                record = pair.outcome(hint_type, variant)
+                value = {k: MARK_NAN if math.isnan(v) else v for k, v in record.value().items()}
+                metadata = record.metadata()
+                score = {"value": value, "metadata": metadata, "history": []}
+                thinned = {**score, "metadata": thin_metadata(metadata)}
+                summary = {**scored, **item, "scores": {"hint_faithfulness": thinned}}
+                full = {**sample, **item, "scores": {"hint_faithfulness": score}}
+            summaries.append(summary)
+            member = f"samples/{sample_id}_epoch_{pair.epoch}.json"
+            target.writestr(member, _nan(orjson.dumps(full)))
+        target.writestr("summaries.json", _nan(orjson.dumps(summaries)))
+        target.writestr("header.json", header)
+    return path
+
+
+MARK_NAN = "\x00NaN"
+"""Stands for NaN until the JSON is written: orjson writes NaN as null, Inspect as NaN."""
+
+
+def _nan(data: bytes) -> bytes:
+    return data.replace(b'"\\u0000NaN"', b"NaN")
