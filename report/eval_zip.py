@@ -17,23 +17,27 @@ from __future__ import annotations
 import json
 import math
 import re
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
 
 import fsspec
-import inspect_ai._util.zipfile  # noqa: F401  (teaches zipfile the zstd members Inspect writes)
 import orjson
 from inspect_ai._util.constants import get_deserializing_context
 from inspect_ai.log import EvalLog
 from inspect_ai.log._util import THIN_TEXT_WIDTH, thin_metadata, thin_text
 
+from cot_faithfulness.report.zip_members import ZipMembers
+
 KNOWN_VERSIONS = frozenset({2})
 """Log format versions (`header.json`'s `version`) whose members this reader knows."""
 HEADER = "header.json"
 SUMMARIES = "summaries.json"
+SHORTENED = "Key removed from summary"
+"""What Inspect puts in a sample summary in place of a metadata value over 1 KB."""
+BLOCK = 8 * 2**20
+"""Bytes fetched at a time from a remote log."""
 NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 """What Inspect writes for the floats JSON has no word for (score values of pairs that
 are not eligible, say), and orjson does not read."""
@@ -58,19 +62,21 @@ class Summary:
 
 
 @contextmanager
-def open_zip(location: str) -> Iterator[zipfile.ZipFile]:
+def open_zip(location: str) -> Iterator[ZipMembers]:
     """The log's zip, local or at any fsspec URL (read by ranges: only the central
     directory and the members asked for travel)."""
     if not location.endswith(".eval"):
         raise NotKnown("not an .eval log")
+    remote = "://" in location and not location.startswith("file://")
+    options = {"block_size": BLOCK, "cache_type": "readahead"} if remote else {}
     handle: IO[bytes]
-    with fsspec.open(location, "rb") as handle, zipfile.ZipFile(handle) as archive:
-        yield archive
+    with fsspec.open(location, "rb", **options) as handle:
+        yield ZipMembers(handle)
 
 
-def read_header(archive: zipfile.ZipFile) -> EvalLog:
+def read_header(archive: ZipMembers) -> EvalLog:
     """The log's header, validated by Inspect's own model (a small member)."""
-    if HEADER not in archive.NameToInfo or SUMMARIES not in archive.NameToInfo:
+    if not archive.has(HEADER) or not archive.has(SUMMARIES):
         raise NotKnown("no header.json or summaries.json: a log still being written")
     data = json.loads(archive.read(HEADER))
     if not isinstance(data, dict) or data.get("version") not in KNOWN_VERSIONS:
@@ -78,17 +84,21 @@ def read_header(archive: zipfile.ZipFile) -> EvalLog:
     return EvalLog.model_validate(data, context=get_deserializing_context())
 
 
-def read_summaries(archive: zipfile.ZipFile, columns: re.Pattern[str]) -> list[Summary]:
+def read_summaries(archive: ZipMembers, columns: re.Pattern[str]) -> tuple[list[Summary], bool]:
     """Every sample summary, the last of each (id, epoch) in the first one's place, as
-    Inspect dedupes them; of the scores only the columns matching `columns`."""
-    data, marked = _loads(archive.read(SUMMARIES))
+    Inspect dedupes them; of the scores only the columns matching `columns`. Also whether
+    a metadata value may have been shortened (`SHORTENED`): the member holds the words, or
+    a value was over 1 KB."""
+    member = archive.read(SUMMARIES)
+    data, marked = _loads(member)
     if not isinstance(data, list):
         raise NotKnown("summaries.json is not a list")
     by_key: dict[tuple[str, int], Summary] = {}
+    large: list[bool] = []
     for item in data:
-        summary = _summary(item, columns, marked)
+        summary = _summary(item, columns, marked, large)
         by_key[(summary.id, summary.epoch)] = summary
-    return list(by_key.values())
+    return list(by_key.values()), SHORTENED.encode() in member or any(large)
 
 
 def _loads(data: bytes) -> tuple[Any, bool]:
@@ -125,12 +135,12 @@ def _unmarked(value: Any) -> Any:
     return value
 
 
-def _summary(item: Any, columns: re.Pattern[str], marked: bool) -> Summary:
+def _summary(item: Any, columns: re.Pattern[str], marked: bool, large: list[bool]) -> Summary:
     try:
         sample_id, epoch, error = item["id"], item["epoch"], item.get("error")
         scores = item.get("scores") or {}
         kept = {
-            name: _thin(score.get("metadata") or {}, marked)
+            name: _thin(score.get("metadata") or {}, marked, large)
             for name, score in scores.items()
             if columns.match(name)
         }
@@ -146,13 +156,27 @@ def _summary(item: Any, columns: re.Pattern[str], marked: bool) -> Summary:
     return Summary(str(sample_id), epoch, bool(error), kept)
 
 
-def _thin(metadata: Any, marked: bool) -> dict[str, Any]:
+def _thin(metadata: Any, marked: bool, large: list[bool]) -> dict[str, Any]:
     """Inspect's `thin_metadata` of the metadata with the numbers `_loads` marked turned
-    back, its two common cases inlined: a number, bool or None stays; a string of at most
-    1 KB has its whitespace collapsed (what `textwrap.shorten` does to a string that
-    fits)."""
+    back. Most metadata comes through unchanged (numbers, bools, None, strings of at most
+    1 KB whose whitespace `textwrap.shorten` would not collapse) and is returned as it is;
+    otherwise value by value, other values by Inspect's function (`large` is told when one
+    was replaced)."""
     if not isinstance(metadata, dict):
         raise NotKnown("score metadata that is not a mapping")
+    for value in metadata.values():
+        kind = type(value)
+        if kind is str:
+            if (
+                len(value) > THIN_TEXT_WIDTH
+                or (marked and value.startswith(MARK))
+                or " ".join(value.split()) != value
+            ):
+                break
+        elif not (value is None or kind is int or kind is float or kind is bool):
+            break
+    else:
+        return metadata
     thinned: dict[str, Any] = {}
     for key, value in metadata.items():
         if value is None or isinstance(value, int | float):
@@ -167,4 +191,6 @@ def _thin(metadata: Any, marked: bool) -> dict[str, Any]:
         else:
             value = _unmarked(value) if marked else value
             thinned[key] = thin_metadata({key: value})[key]
+            if isinstance(thinned[key], str) and thinned[key].startswith(SHORTENED):
+                large.append(True)
     return thinned

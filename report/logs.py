@@ -34,7 +34,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from cot_faithfulness.report import eval_zip
-from cot_faithfulness.report.eval_zip import Summary
+from cot_faithfulness.report.eval_zip import SHORTENED, Summary
 from cot_faithfulness.report.row_cache import LogFile, RowCache
 
 SUITE = "cot-faithfulness"
@@ -47,8 +47,6 @@ PARALLEL_FROM_BYTES = 4_000_000
 worker processes costs more than it saves."""
 LOG_SUFFIXES = (".eval", ".json")
 UNREADABLE = "unreadable:"
-SHORTENED = "Key removed from summary"
-"""What Inspect puts in a sample summary in place of a metadata value over 1 KB."""
 
 
 class ReportInputError(Exception):
@@ -170,10 +168,14 @@ def _listed(given: str) -> list[LogFile]:
         raise ReportInputError(f"{given}: no such folder or log file")
     try:
         fs, path = fsspec.core.url_to_fs(given)
+        if not fs.exists(path):
+            raise ReportInputError(f"{given}: no such folder or log file")
         if given.endswith(LOG_SUFFIXES) and fs.isfile(path):
             info = fs.info(path)
             return [LogFile(given, int(info.get("size") or 0), _modified(info))]
         return [_log_file(info) for info in list_eval_logs(given)]
+    except ReportInputError:
+        raise
     except ImportError as error:
         raise ReportInputError(f"{given}: cannot read this kind of URL ({error})") from None
     except ValueError as error:
@@ -325,14 +327,16 @@ def read_log(location: str, readers: Mapping[str, RowReader]) -> LogRows:
 def _read_fast(
     location: str, readers: Mapping[str, RowReader]
 ) -> tuple[EvalLog, list[Summary] | None]:
-    """The header and, for a log of a family read here, its summaries, from the zip."""
+    """The header and, for a log of a family read here, its summaries, from the zip (None
+    when a summary may have lost part of a record: the samples are read instead)."""
     with eval_zip.open_zip(location) as archive:
         header = eval_zip.read_header(archive)
         suite = (header.eval.metadata or {}).get("suite") == SUITE
         reader = readers.get(family(header)) if suite else None
         if reader is None:
             return header, None
-        return header, eval_zip.read_summaries(archive, reader.column)
+        summaries, shortened = eval_zip.read_summaries(archive, reader.column)
+        return header, None if shortened else summaries
 
 
 def _inspect_summaries(location: str, reader: RowReader) -> list[Summary]:
@@ -363,16 +367,18 @@ def _log_rows(
 ) -> tuple[pd.DataFrame | None, int, str]:
     """One log's rows, how many samples completed, and any problem with its scores.
 
-    `summaries` None: read them with Inspect's reader. A log whose sample summaries are
-    damaged (its header intact) is read sample by sample instead; when that fails too, the
-    log is reported as unreadable, and the rest stand."""
+    `summaries` None: read them with Inspect's reader (given, they are whole). A log whose
+    sample summaries are damaged (its header intact) or shortened is read sample by sample
+    instead; when that fails too, the log is reported as unreadable, and the rest stand."""
     damaged = ""
+    shortened = False
     if summaries is None:
         try:
             summaries = _inspect_summaries(location, reader)
+            shortened = _shortened(summaries)
         except Exception as error:
             summaries, damaged = [], f"sample summaries damaged ({type(error).__name__})"
-    if damaged or _shortened(summaries):
+    if damaged or shortened:
         try:
             summaries = _inspect_samples(location, reader)
         except Exception as second:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,7 @@ from cot_faithfulness.report.report import READERS
 from cot_faithfulness.tasks import SCHEMING_TASKS
 from cot_faithfulness.tasks.metadata_hint import metadata_hint
 from cot_faithfulness.tasks.sandbagging import sandbagging
-from log_factory import Pair, write_foreign_log, write_log
+from log_factory import Pair, write_foreign_log, write_log, write_zip_log
 
 EVERY_COLUMN = re.compile(".")
 MODEL = "openai/model-a"
@@ -58,9 +59,12 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pairs = hint_pairs()
     regraded = [Pair(p.question, p.unhinted, p.hinted, p.hint, verbalized=True) for p in pairs]
     write_log(folder, MODEL, "sycophancy", pairs, extra_scores={"hint_faithfulness1": regraded})
-    write_log(folder, MODEL, "consistency", pairs, nested_monitors=True, name="nested")
+    three = (("blind", True, False), ("informed", True, None), ("answer_only", False, True))
+    nested = [replace(pair, monitors=three) for pair in pairs]  # over 1 KB in one key
+    write_log(folder, MODEL, "consistency", nested, nested_monitors=True, name="nested")
     spaced = [Pair("q0", "A", "C", "C", verbalized=True, grader="  offline\n\tgrader  x" * 60)]
     write_log(folder, MODEL, "metadata", spaced, name="spaced", status="cancelled")
+    write_zip_log(folder, MODEL, "grader_hacking", pairs, name="members")
     write_foreign_log(folder)
     return folder
 
@@ -72,7 +76,7 @@ def every_log(folder: Path) -> list[str]:
 def test_the_folder_holds_both_families_and_every_kind_of_log(folder: Path) -> None:
     families = {logs.family(read_eval_log(path, header_only=True)) for path in every_log(folder)}
     assert {"hint_faithfulness", "sandbagging", "scheming"} <= families
-    assert len(every_log(folder)) == 7
+    assert len(every_log(folder)) == 8
 
 
 def test_headers_equal_inspects_field_by_field(folder: Path) -> None:
@@ -89,7 +93,14 @@ def test_summaries_equal_inspects_field_by_field(folder: Path) -> None:
     compared = 0
     for path in every_log(folder):
         with eval_zip.open_zip(path) as archive:
-            fast = eval_zip.read_summaries(archive, EVERY_COLUMN)
+            fast, shortened = eval_zip.read_summaries(archive, EVERY_COLUMN)
+        lost = any(
+            isinstance(value, str) and value.startswith(eval_zip.SHORTENED)
+            for summary in fast
+            for metadata in summary.scores.values()
+            for value in metadata.values()
+        )
+        assert shortened >= lost and lost == path.endswith("nested.eval")
         inspect = read_eval_log_sample_summaries(path)
         assert [(s.id, s.epoch, s.failed) for s in fast] == [
             (str(s.id), s.epoch, s.error is not None) for s in inspect
@@ -114,7 +125,7 @@ def test_rows_equal_those_read_with_inspects_reader(
 
     monkeypatch.setattr(logs, "_read_fast", unknown)
     slow = [logs.read_log(path, READERS) for path in every_log(folder)]
-    assert sum(result.frame is not None for result in fast) == 6
+    assert sum(result.frame is not None for result in fast) == 7
     for mine, theirs in zip(fast, slow, strict=True):
         assert (mine.note, mine.family, mine.warnings) == (
             theirs.note,
@@ -125,6 +136,20 @@ def test_rows_equal_those_read_with_inspects_reader(
             assert mine.frame is None
         else:
             pd.testing.assert_frame_equal(mine.frame, theirs.frame)
+
+
+def test_the_benchmarks_writer_writes_the_log_inspect_writes(tmp_path: Path) -> None:
+    """`write_zip_log` (members written directly) and `write_log` (Inspect's writer): the
+    same log to Inspect's reader, but for the run's random id."""
+    pairs = hint_pairs()
+    logs_read = [
+        read_eval_log(str(write(tmp_path, MODEL, "sycophancy", pairs, name=write.__name__)))
+        for write in (write_log, write_zip_log)
+    ]
+    dumps = [log.model_dump(exclude={"location"}) for log in logs_read]
+    for dump in dumps:
+        dump["eval"].pop("eval_id")
+    assert dumps[0] == dumps[1] and len(dumps[0]["samples"]) == len(pairs)
 
 
 def rewrite(path: Path, member: str, change) -> None:
@@ -175,7 +200,9 @@ def test_known_versions_are_the_one_inspect_writes(folder: Path) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.text(alphabet=st.sampled_from("ab -\n\t\r\x0b\x0c\x1c\u00a0\u2003é."), max_size=1100)
+    st.text(
+        alphabet=st.sampled_from("ab -\n\t\r\x0b\x0c\x1c\x85\u00a0\u2003\u3000é."), max_size=1100
+    )
     | st.integers()
     | st.floats(allow_nan=False)
     | st.none()
@@ -183,4 +210,5 @@ def test_known_versions_are_the_one_inspect_writes(folder: Path) -> None:
     | st.lists(st.text(max_size=300), max_size=6)
 )
 def test_metadata_is_thinned_as_inspect_thins_it(value: object) -> None:
-    assert eval_zip._thin({"key": value}, marked=False) == thin_metadata({"key": value})
+    metadata = {"key": value, "plain": "a b", "number": 1.5}
+    assert eval_zip._thin(metadata, False, []) == thin_metadata(metadata)
