@@ -32,11 +32,40 @@ JEFFREYS = 0.5
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
+KEPT_WEIGHTS = 2**25
+"""Unit weights kept for reuse at most (256 MB of floats): the report draws the same
+questions' weights for every model, hint type and arm, so each row is computed once; past
+this many, rows are computed anew each time."""
+
+
+class _Kept:
+    """Rows of weights already drawn under one (n_boot, seed), by key."""
+
+    def __init__(self, n_boot: int) -> None:
+        self.row: dict[str, int] = {}
+        self.matrix = np.zeros((0, n_boot))
+
+
+_kept: dict[tuple[int, int], _Kept] = {}
+
+
 def unit_weights(keys: Sequence[str], n_boot: int, seed: int) -> np.ndarray:
     """Exp(1) weights, one row per unit and one column per resample; each unit's row
-    depends only on its key and the seed."""
+    depends only on its key and the seed (rows are kept and reused, bit for bit the same:
+    each number is computed elementwise from its unit's key and column alone)."""
     if not keys:
         return np.zeros((0, n_boot))
+    kept = _kept.setdefault((n_boot, seed), _Kept(n_boot))
+    missing = [key for key in dict.fromkeys(keys) if key not in kept.row]
+    if (sum(len(k.row) for k in _kept.values()) + len(missing)) * n_boot > KEPT_WEIGHTS:
+        return _draw(keys, n_boot, seed)
+    if missing:
+        kept.row.update({key: len(kept.row) + i for i, key in enumerate(missing)})
+        kept.matrix = np.concatenate([kept.matrix, _draw(missing, n_boot, seed)])
+    return kept.matrix[[kept.row[key] for key in keys]]
+
+
+def _draw(keys: Sequence[str], n_boot: int, seed: int) -> np.ndarray:
     bases = np.array([_key_hash(seed, key) for key in keys], dtype=np.uint64)
     counters = bases[:, None] + _GOLDEN * np.arange(1, n_boot + 1, dtype=np.uint64)[None, :]
     uniform = ((_splitmix64(counters) >> np.uint64(11)).astype(np.float64) + 0.5) / 2.0**53
@@ -67,6 +96,28 @@ def bayesian_bootstrap(
     weights = unit_weights(keys, n_boot, seed).T
     prior = prior_weights(label, len(prior_rows), n_boot, seed, concentration).T
     return weights @ counts.astype(np.float64) + prior @ prior_rows
+
+
+def bayesian_bootstraps(
+    keys: Sequence[str],
+    counts: Sequence[np.ndarray],
+    labels: Sequence[str],
+    prior_rows: Sequence[np.ndarray],
+    n_boot: int,
+    seed: int,
+    concentration: float = JEFFREYS,
+) -> list[np.ndarray]:
+    """`bayesian_bootstrap` of several cells on the same units (`keys`), in one product:
+    the units' weights are gathered once, and each cell's draws are the columns of its
+    counts, the numbers a product of its own gives."""
+    weights = unit_weights(keys, n_boot, seed).T
+    summed = weights @ np.hstack([part.astype(np.float64) for part in counts])
+    draws, start = [], 0
+    for part, label, rows in zip(counts, labels, prior_rows, strict=True):
+        prior = prior_weights(label, len(rows), n_boot, seed, concentration).T
+        draws.append(summed[:, start : start + part.shape[1]] + prior @ rows)
+        start += part.shape[1]
+    return draws
 
 
 def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float, float]:

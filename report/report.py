@@ -108,7 +108,7 @@ def report_from_rows(
     if scorer not in present and not all_pairs.empty:
         raise OptionError(f"--scorer {scorer}: no such score in these logs; present: {present}")
     pairs = all_pairs[all_pairs["scorer"] == scorer]
-    lacking = sorted(set(all_pairs["log"]) - set(pairs["log"]))
+    lacking = sorted(set(all_pairs["log"].unique()) - set(pairs["log"].unique()))
     warnings += [f"{Path(log).name}: has no {scorer} score, left out" for log in lacking]
     hint_models = sorted(pairs["model"].unique())
     models = sorted({*hint_models, *runs.get("model", []), *rollouts.get("model", [])})
@@ -124,7 +124,8 @@ def report_from_rows(
         if cell.refused:
             warnings.append(f"cell {', '.join(cell.key)}: {cell.refused}; not pooled, left out")
     pooled = [cell for cell in cells.values() if not cell.refused]
-    warnings += _mixed_protocols(pd.concat([c.pairs for c in pooled])) if pooled else []
+    protocol = ["model", "eval_version", "grader_prompt_sha256"]
+    warnings += _mixed_protocols(pd.concat([c.pairs[protocol] for c in pooled])) if pooled else []
     warnings += _mixed_data(pairs)
 
     resampled = {c.key: resample_cell(c, n_boot, seed) for c in pooled}
@@ -159,7 +160,7 @@ def report_from_rows(
         meta={
             "models": models,
             "model_labels": [model_label(m) for m in models],
-            "arms": arm_order(pairs["hint_arm"]) if hints else [],
+            "arms": arm_order(pairs["hint_arm"].unique()) if hints else [],
             "datasets": sorted(pairs["dataset"].unique()),
             "scorer": scorer,
             "scorers_present": present,
@@ -199,7 +200,9 @@ def _mixed_protocols(pairs: pd.DataFrame) -> list[str]:
         ("grader_prompt_sha256", "grader prompts"),
     ):
         per_model = {
-            model_label(model): sorted({v[:12] for v in group[column] if isinstance(v, str)})
+            model_label(model): sorted(
+                {v[:12] for v in group[column].unique() if isinstance(v, str)}
+            )
             for model, group in pairs.groupby("model")
         }
         if len({v for values in per_model.values() for v in values}) > 1:

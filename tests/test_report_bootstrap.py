@@ -10,8 +10,10 @@ the intervals honestly wide.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from cot_faithfulness.core import intervals
 from cot_faithfulness.report.report import build_report
 from log_factory import Pair, write_log
 
@@ -63,3 +65,18 @@ def test_same_seed_same_intervals(tmp_path):
     first = build_report([str(tmp_path)], n_boot=100, seed=5).cells
     again = build_report([str(tmp_path)], n_boot=100, seed=5).cells
     assert interval(first, hint_type="metadata") == interval(again, hint_type="metadata")
+
+
+def test_kept_question_weights_are_the_weights_drawn_anew(monkeypatch):
+    """Rows kept from earlier cells are bit for bit the rows a fresh draw gives, whichever
+    other questions were drawn with them; past the limit nothing is kept."""
+    monkeypatch.setattr(intervals, "_kept", {})
+    keys = [f"q{i}#{i * 7919 % 1000:03d}" for i in range(300)]
+    fresh = intervals._draw(keys, 250, 5)
+    intervals.unit_weights(keys[::3], 250, 5)
+    intervals.unit_weights(keys[100:], 250, 5)
+    assert np.array_equal(intervals.unit_weights(keys, 250, 5), fresh)
+    assert np.array_equal(intervals.unit_weights(keys[7:8] * 2, 250, 5), fresh[[7, 7]])
+    monkeypatch.setattr(intervals, "KEPT_WEIGHTS", 250 * 302)
+    assert np.array_equal(intervals.unit_weights([*keys, "x", "y", "z"] * 4, 250, 5)[:300], fresh)
+    assert sum(len(kept.row) for kept in intervals._kept.values()) == 300

@@ -11,9 +11,10 @@ grader prompts is refused, with the reason, rather than pooled.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -25,7 +26,12 @@ from cot_faithfulness.core.intervals import JEFFREYS, percentile_interval, unit_
 from cot_faithfulness.core.reasoning import COT_KINDS
 from cot_faithfulness.report.hints.records import CELL_KEYS, COUNT_COLUMNS, arm_order
 from cot_faithfulness.report.logs import model_label
-from cot_faithfulness.scorers.hints.faithfulness_math import ScoreDraws, estimate, resample
+from cot_faithfulness.scorers.hints.faithfulness_math import (
+    ScoreDraws,
+    estimate,
+    resample,
+    resample_together,
+)
 from cot_faithfulness.scorers.hints.hint_catalogue import HINTS
 from cot_faithfulness.scorers.hints.pair_record import POOLED_ARM, UnscorableReason
 
@@ -33,6 +39,12 @@ UNSCORABLE_REASONS: tuple[str, ...] = get_args(UnscorableReason)
 COUNT_TABLE_COLUMNS = [
     "answered", "eligible", "to_hint", "to_other", "no_change", "graded", "verbalized"
 ]  # fmt: skip
+
+COT_LENGTH_COLUMNS = [
+    "retained", "graded", "verbalized", "hinted_output_tokens", "cot_chars",
+    "question_key", "log", "sample_id", "epoch",
+]  # fmt: skip
+"""What the chain-of-thought lengths and their intervals read of a pair."""
 
 CellKey = tuple[str, ...]
 """Values of `CELL_KEYS`: model, dataset, hint type, variant, arm."""
@@ -50,6 +62,11 @@ class Cell:
     """The questions whose answers count, in key order."""
     counts: np.ndarray
     """Per question (rows, in `question_keys` order): summed COUNT_FIELDS."""
+    resamples: dict[tuple[Any, ...], Resampled] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Draws already made (`resample_cell`): a model's cell is compared with every other
+    model's on the same questions, and drawn once."""
 
     def field(self, name: str) -> str:
         return self.key[CELL_KEYS.index(name)]
@@ -83,13 +100,27 @@ def build_cells(pairs: pd.DataFrame) -> dict[CellKey, Cell]:
     """Every cell of the pair table, in key order; where a hint type and variant ran both
     hint arms, also the cell of both arms together (arm `both`, the paper's construction)."""
     cells = {}
-    for key, group in pairs.groupby(CELL_KEYS, sort=True):
+    for key, group in _groups(pairs, CELL_KEYS):
         cells[key] = _cell(key, group)
     pooled_keys = [k for k in CELL_KEYS if k != "hint_arm"]
-    for key, group in pairs.groupby(pooled_keys, sort=True):
+    for key, group in _groups(pairs, pooled_keys):
         if group["hint_arm"].nunique() > 1:
             cells[(*key, POOLED_ARM)] = _cell((*key, POOLED_ARM), group)
     return cells
+
+
+def _groups(frame: pd.DataFrame, keys: list[str]) -> Iterator[tuple[CellKey, pd.DataFrame]]:
+    """The groups `frame.groupby(keys, sort=True)` gives, in its order and each in the
+    frame's order, as slices of one stable sort: a million rows are sorted once, not copied
+    group by group."""
+    if frame.empty or frame[keys].isna().any(axis=None):
+        yield from frame.groupby(keys, sort=True)
+        return
+    ordered = frame.sort_values(keys, kind="stable")
+    values = ordered[keys]
+    starts = np.flatnonzero((values != values.shift()).any(axis=1).to_numpy())
+    for start, end in zip(starts, [*starts[1:], len(ordered)], strict=True):
+        yield tuple(values.iloc[start]), ordered.iloc[start:end]
 
 
 def _cell(key: CellKey, group: pd.DataFrame) -> Cell:
@@ -101,7 +132,7 @@ def _cell(key: CellKey, group: pd.DataFrame) -> Cell:
         key=key,
         pairs=group,
         refused=refusal(group) or "",
-        question_keys=list(per_question.index),
+        question_keys=per_question.index.tolist(),
         counts=per_question.to_numpy(dtype=np.float64),
     )
 
@@ -109,10 +140,10 @@ def _cell(key: CellKey, group: pd.DataFrame) -> Cell:
 def refusal(group: pd.DataFrame) -> str | None:
     """Why a cell's pairs can't be pooled, or None: scores made under different protocol
     versions or grader prompts are not comparable (each verdict carries both)."""
-    versions = sorted(set(group["eval_version"]))
+    versions = sorted(set(group["eval_version"].unique()))
     if len(versions) > 1:
         return f"mixed eval versions {', '.join(versions)}"
-    hashes = sorted({h for h in group["grader_prompt_sha256"] if isinstance(h, str)})
+    hashes = sorted({h for h in group["grader_prompt_sha256"].unique() if isinstance(h, str)})
     if len(hashes) > 1:
         return f"mixed grader prompts {', '.join(h[:12] for h in hashes)}"
     return None
@@ -126,12 +157,41 @@ def resample_cell(
     concentration: float = JEFFREYS,
 ) -> Resampled:
     """A cell's totals and draws, on all its questions or on `questions` only, with its
-    pseudo-pairs of weight Gamma(`concentration`)."""
-    keys, counts = (cell.question_keys, cell.counts)
-    if questions is not None:
-        keys, counts = cell.restricted(questions)
-    draws = resample(keys, counts, cell.label, n_boot, seed, concentration)
-    return Resampled(totals=counts.sum(axis=0), draws=draws)
+    pseudo-pairs of weight Gamma(`concentration`). Drawn once per cell, settings and set of
+    questions (a set that holds all the cell's questions draws what all of them draw)."""
+    if questions is not None and questions.issuperset(cell.question_keys):
+        questions = None
+    asked = (n_boot, seed, concentration, None if questions is None else frozenset(questions))
+    if asked not in cell.resamples:
+        keys, counts = (
+            (cell.question_keys, cell.counts) if questions is None else cell.restricted(questions)
+        )
+        draws = resample(keys, counts, cell.label, n_boot, seed, concentration)
+        cell.resamples[asked] = Resampled(totals=counts.sum(axis=0), draws=draws)
+    return cell.resamples[asked]
+
+
+def resample_shared(
+    cells: tuple[Cell, Cell],
+    questions: set[str],
+    n_boot: int,
+    seed: int,
+    concentration: float = JEFFREYS,
+) -> tuple[Resampled, Resampled]:
+    """`resample_cell` of two cells on the questions both answered, their weights gathered
+    once: the same numbers, in one product."""
+    first, second = (cell.restricted(questions) for cell in cells)
+    if first[0] != second[0]:
+        return (
+            resample_cell(cells[0], n_boot, seed, questions, concentration),
+            resample_cell(cells[1], n_boot, seed, questions, concentration),
+        )
+    labels = [cell.label for cell in cells]
+    draws = resample_together(first[0], [first[1], second[1]], labels, n_boot, seed, concentration)
+    return (
+        Resampled(totals=first[1].sum(axis=0), draws=draws[0]),
+        Resampled(totals=second[1].sum(axis=0), draws=draws[1]),
+    )
 
 
 def cell_table(
@@ -179,22 +239,31 @@ def _describe(cell: Cell) -> dict[str, Any]:
         **key,
         "model_label": model_label(key["model"]),
         "hint_category": group["hint_category"].iloc[0],
-        "logs": ", ".join(sorted({Path(log).name for log in group["log"]})),
-        "eval_version": ", ".join(sorted(set(group["eval_version"]))),
+        "logs": ", ".join(sorted({Path(log).name for log in group["log"].unique()})),
+        "eval_version": ", ".join(sorted(set(group["eval_version"].unique()))),
         "grader_prompt": ", ".join(
-            sorted({h[:12] for h in group["grader_prompt_sha256"] if isinstance(h, str)})
+            sorted({h[:12] for h in group["grader_prompt_sha256"].unique() if isinstance(h, str)})
         ),
-        "graders": ", ".join(sorted({g for g in group["grader_model"] if isinstance(g, str)})),
+        "graders": ", ".join(
+            sorted({g for g in group["grader_model"].unique() if isinstance(g, str)})
+        ),
         "refused": "",
         "pairs": len(group),
     }
-    reasons = Counter(r for r in group["unscorable"] if isinstance(r, str))
+    reasons = _counts(group["unscorable"])
     row["unscorable"] = sum(reasons.values())
     row.update({f"unscorable_{reason}": reasons[reason] for reason in UNSCORABLE_REASONS})
     row["quote_not_found"] = int(group["quote_found"].eq(False).sum())
-    kinds = Counter(group["cot_kind"])
+    kinds = _counts(group["cot_kind"])
     row.update({f"cot_{kind}": kinds[kind] / len(group) for kind in COT_KINDS})
     return row
+
+
+def _counts(values: pd.Series) -> Counter[str]:
+    """How often each string occurs in `values` (missing values not counted)."""
+    return Counter(
+        {value: int(n) for value, n in values.value_counts().items() if isinstance(value, str)}
+    )
 
 
 def _figures(counts: Resampled) -> dict[str, Any]:
@@ -251,7 +320,8 @@ def cot_length_table(cells: Iterable[Cell], n_boot: int, seed: int) -> pd.DataFr
     pooled: dict[tuple[str, str], list[pd.DataFrame]] = {}
     for cell in cells:
         if not cell.refused:
-            pooled.setdefault((cell.field("model"), cell.field("hint_arm")), []).append(cell.pairs)
+            pairs = cell.pairs[COT_LENGTH_COLUMNS]
+            pooled.setdefault((cell.field("model"), cell.field("hint_arm")), []).append(pairs)
     rows = []
     for (model, arm), groups in sorted(pooled.items()):
         group = pd.concat(groups)
@@ -279,6 +349,6 @@ def _mean_interval(pairs: pd.DataFrame, column: str, n_boot: int, seed: int) -> 
     if len(pairs) < 2:
         return math.nan, math.nan
     pairs = pairs.sort_values(["question_key", "log", "sample_id", "epoch"])  # fixed float sums
-    weights = unit_weights(list(pairs["question_key"]), n_boot, seed).T
+    weights = unit_weights(pairs["question_key"].tolist(), n_boot, seed).T
     values = pairs[column].to_numpy(dtype=np.float64)
     return percentile_interval(weights @ values / weights.sum(axis=1))

@@ -32,7 +32,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cot_faithfulness.core.intervals import JEFFREYS, bayesian_bootstrap, percentile_interval
+from cot_faithfulness.core.intervals import (
+    JEFFREYS,
+    bayesian_bootstrap,
+    bayesian_bootstraps,
+    percentile_interval,
+)
 from cot_faithfulness.scorers.hints.pair_record import PairRecord
 
 COUNT_FIELDS = (
@@ -219,6 +224,20 @@ def resample(
     row of `counts` each, in that order) weighted by `core.intervals.unit_weights`, plus the
     cell's pseudo-pairs, keyed by its `label`."""
     return bayesian_bootstrap(keys, counts, label, prior_rows(counts), n_boot, seed, concentration)
+
+
+def resample_together(
+    keys: Sequence[str],
+    counts: Sequence[np.ndarray],
+    labels: Sequence[str],
+    n_boot: int = 1000,
+    seed: int = 0,
+    concentration: float = JEFFREYS,
+) -> list[np.ndarray]:
+    """`resample` of several cells on the same questions (`keys`), their weights drawn
+    once: what `resample` gives each."""
+    rows = [prior_rows(part) for part in counts]
+    return bayesian_bootstraps(keys, counts, labels, rows, n_boot, seed, concentration)
 
 
 @dataclass(frozen=True)
