@@ -5,8 +5,11 @@ user's cache folder."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+from golden_run import golden_logs
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -16,3 +19,10 @@ def isolated_inspect_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     patch.setenv("COT_FAITHFULNESS_CACHE_DIR", str(tmp_path_factory.mktemp("report-rows")))
     yield
     patch.undo()
+
+
+@pytest.fixture(scope="session")
+def main_job_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The main job's logs (six hint tasks x two stand-ins on the demo set; `golden_run`),
+    run once for every test that reads them."""
+    return golden_logs(tmp_path_factory.mktemp("main-job"))

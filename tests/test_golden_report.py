@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from golden_run import GOLDEN, TABLES, golden_logs, golden_tables
+from golden_run import GOLDEN, TABLES, golden_tables
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    scratch = tmp_path_factory.mktemp("golden")
-    return golden_tables(golden_logs(scratch), scratch / "report")
+def tables(tmp_path_factory: pytest.TempPathFactory, main_job_logs: Path) -> dict[str, bytes]:
+    return golden_tables(main_job_logs, tmp_path_factory.mktemp("golden") / "report")
 
 
 @pytest.mark.parametrize("name", TABLES)
