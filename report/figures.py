@@ -13,6 +13,7 @@ from cot_faithfulness.report.hints.figures import (
     faithfulness_bars,
     hint_use,
 )
+from cot_faithfulness.report.hints.series_figure import series_figure
 from cot_faithfulness.report.scheming.figures import sandbagging_bars, scheming_bars
 
 FIGURES = (
@@ -23,6 +24,7 @@ FIGURES = (
     "faithfulness_beside_published.png",
 )
 SCHEMING_FIGURE = "scheming.png"
+SERIES_FIGURE = "series.png"
 
 
 def write_figures(
@@ -33,9 +35,10 @@ def write_figures(
     out: Path,
     ranking: pd.DataFrame | None = None,
     scheming: pd.DataFrame | None = None,
+    series: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Every figure there is data for; returns the files written. `ranking`: the user's
-    headlines among published ones (`--reference`)."""
+    headlines among published ones (`--reference`); `series`: the checkpoints of `--series`."""
     out.mkdir(parents=True, exist_ok=True)
     paths = [
         faithfulness_bars(aggregates, out / FIGURES[0]),
@@ -46,5 +49,7 @@ def write_figures(
     ]
     if scheming is not None:
         paths.append(scheming_bars(scheming, out / SCHEMING_FIGURE))
+    if series is not None:
+        paths.append(series_figure(series, out / SERIES_FIGURE))
     plt.close("all")
     return [p for p in paths if p is not None]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from cot_faithfulness.report.hints.reference_views import beside, markdown_parts
 from cot_faithfulness.report.hints.references import Published
+from cot_faithfulness.report.hints.reward_views import reward_markdown
 from cot_faithfulness.report.hints.views import aggregate_notes, cell_view, side_by_side
 from cot_faithfulness.report.logs import STANDIN_PROVIDER, LogNote
 from cot_faithfulness.report.scheming.sandbagging_table import SANDBAGGING_TITLE, sandbagging_view
@@ -40,6 +41,10 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     references: Published | None = None
     """Published numbers asked for with `--reference`; their rows join the files' tables."""
+    reward_hacking: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """One row per model, dataset and reward-hacking environment; empty without their logs."""
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """One row per checkpoint and measure of `--series`; empty without it."""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = {
@@ -50,6 +55,8 @@ class Report:
             "cot_lengths": self.cot_lengths,
             "sandbagging": self.sandbagging,
             "scheming": self.scheming,
+            "reward_hacking": self.reward_hacking,
+            "series": self.series,
             "logs": pd.DataFrame([asdict(note) for note in self.logs]),
         }
         return self.references.merged(tables) if self.references else tables
@@ -146,6 +153,7 @@ def markdown(report: Report, figure_names: list[str]) -> str:
         ]
     if not report.scheming.empty:
         parts += ["", *scheming_markdown(report.scheming, markdown_table)]
+    parts += reward_markdown(report.reward_hacking, report.series, markdown_table)
     if not report.differences.empty:
         parts += [
             "",

@@ -31,6 +31,10 @@ from cot_faithfulness.report.hints.records import (
 )
 from cot_faithfulness.report.hints.reference_sources import Request
 from cot_faithfulness.report.hints.references import published_numbers
+from cot_faithfulness.report.hints.reward_rows import FAMILY as REWARD_FAMILY
+from cot_faithfulness.report.hints.reward_rows import REWARDS, newest_rewards
+from cot_faithfulness.report.hints.reward_table import reward_table
+from cot_faithfulness.report.hints.series import parse_series, series_table
 from cot_faithfulness.report.logs import HINT_FAMILY, ReportInputError, model_label, read_suite_logs
 from cot_faithfulness.report.outputs import Report
 from cot_faithfulness.report.scheming.rollouts import FAMILY as SCHEMING_FAMILY
@@ -40,7 +44,12 @@ from cot_faithfulness.report.scheming.runs import RUNS, newest_runs
 from cot_faithfulness.report.scheming.sandbagging_table import sandbagging_table
 from cot_faithfulness.report.scheming.scheming_table import scheming_table
 
-READERS = {HINT_FAMILY: PAIRS, SANDBAGGING_FAMILY: RUNS, SCHEMING_FAMILY: ROLLOUTS}
+READERS = {
+    HINT_FAMILY: PAIRS,
+    SANDBAGGING_FAMILY: RUNS,
+    SCHEMING_FAMILY: ROLLOUTS,
+    REWARD_FAMILY: REWARDS,
+}
 """Each task family's rows, by the family a log's header names."""
 MIN_PAIRS = 5
 """Below this many graded pairs a cell is shown as too few and left out of averages and
@@ -60,9 +69,11 @@ def build_report(
     compare: tuple[str, str] | None = None,
     min_pairs: int = MIN_PAIRS,
     references: list[Request] | None = None,
+    series: str | None = None,
 ) -> Report:
     """Everything the report shows, from the logs in `log_paths` (folders or files), and
-    beside it the published numbers of `references` (`parse_references`)."""
+    beside it the published numbers of `references` (`parse_references`); `series` orders
+    models as checkpoints (`report/hints/series.py`)."""
     suite = read_suite_logs(log_paths, READERS)
     warnings = list(suite.warnings)
     if HINT_FAMILY in suite.rows:
@@ -81,6 +92,11 @@ def build_report(
         if SCHEMING_FAMILY in suite.rows
         else pd.DataFrame()
     )
+    rewards = (
+        newest_rewards(suite.rows[REWARD_FAMILY], suite.logs, warnings)
+        if REWARD_FAMILY in suite.rows
+        else pd.DataFrame()
+    )
     present = sorted(all_pairs["scorer"].unique())
     if scorer not in present and not all_pairs.empty:
         raise OptionError(f"--scorer {scorer}: no such score in these logs; present: {present}")
@@ -88,7 +104,15 @@ def build_report(
     lacking = sorted(set(all_pairs["log"]) - set(pairs["log"]))
     warnings += [f"{Path(log).name}: has no {scorer} score, left out" for log in lacking]
     hint_models = sorted(pairs["model"].unique())
-    models = sorted({*hint_models, *runs.get("model", []), *rollouts.get("model", [])})
+    models = sorted(
+        {
+            *hint_models,
+            *runs.get("model", []),
+            *rollouts.get("model", []),
+            *rewards.get("model", []),
+        }
+    )
+    order = parse_series(series, models) if series is not None else None
     if compare:
         unknown = [m for m in compare if m not in models]
         if unknown:
@@ -117,6 +141,7 @@ def build_report(
     published = (
         published_numbers(references, cell_rows, aggregates, min_pairs) if references else None
     )
+    reward_hacking = reward_table(rewards, n_boot, seed)
     return Report(
         cells=cell_rows,
         aggregates=aggregates,
@@ -125,6 +150,8 @@ def build_report(
         cot_lengths=cot_length_table(cells.values(), n_boot, seed) if hints else pd.DataFrame(),
         sandbagging=sandbagging,
         scheming=scheming_table(rollouts),
+        reward_hacking=reward_hacking,
+        series=series_table(order, reward_hacking, aggregates) if order else pd.DataFrame(),
         logs=suite.logs,
         warnings=warnings,
         meta={
@@ -138,6 +165,7 @@ def build_report(
             "seed": seed,
             "min_pairs": min_pairs,
             **({"references": published.meta()} if published else {}),
+            **({"series": order} if order else {}),
         },
         references=published,
     )

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cot_faithfulness.report.hints.reference_views import beside, terminal_parts
+from cot_faithfulness.report.hints.reward_views import reward_terminal
 from cot_faithfulness.report.hints.views import (
     aggregate_notes,
     cell_view,
@@ -103,6 +104,8 @@ def terminal(
             console.print(_table(scheming_view(rows, compact=True), str(model)))
         for line in scheming_notes(report.scheming):
             console.print(f"* {line}")
+    for part in reward_terminal(report.reward_hacking, report.series):
+        console.print(part)
     if not report.grader_agreement.empty:
         console.print(_grader_agreement(report.grader_agreement))
     wide_text = ""
