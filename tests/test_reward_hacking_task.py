@@ -24,6 +24,7 @@ from cot_faithfulness.standin.prompt_reading import (
     parse_question_block,
 )
 from cot_faithfulness.standin.reasoner import ACKNOWLEDGEMENTS
+from cot_faithfulness.tasks.grader_hacking_hint import grader_hacking_hint
 from cot_faithfulness.tasks.hints.builder import incorrect_letter, select_questions
 from cot_faithfulness.tasks.reward_hacking import reward_hacking
 from helpers import QUESTION, REPO, output, reasoning_output
@@ -182,6 +183,12 @@ def test_the_grader_class_hint_renders_as_docs_protocol_shows_it():
     assert not variant.public  # a reconstruction, not the paper's bytes
     match = locate_hint([message])
     assert (match.hint, match.variant, match.letter) == ("grader_hacking", "grader_class", "C")
+
+
+def test_the_grader_hacking_task_takes_the_grader_class_wording():
+    task = grader_hacking_hint(dataset="demo", questions=1, variant="grader_class", grading="none")
+    assert task.metadata["hint_variant"] == "grader_class"
+    assert task.metadata["hint_variant_public"] is False
 
 
 def test_the_offline_grader_reads_the_grader_class_hint_and_the_stand_ins_admission():
