@@ -1,12 +1,13 @@
-"""The one way the suite asks a grader: versioned prompts, defused data, strict verdicts,
-a bounded retry past the cache.
+"""The one way the suite asks a grader or a monitor: versioned prompts, defused data, strict
+verdicts, a bounded retry past the cache.
 
-A grader is whatever model is bound to an Inspect role (`--model-role grader=...`, or a
-family's own role); the suite never falls back to the model under test. Each prompt is a
-text file whose sha256 is pinned beside it and stored with every verdict, so two runs are
-comparable only when both hashes match. Every prompt asks for the same JSON verdict. What
-the model wrote goes into the prompt as delimited data; anything in it that reads as one
-of the prompt's own tags is defused first.
+A grader is whatever model is bound to an Inspect role (`--model-role grader=...`, or
+`monitor` for the hint tasks' monitors); the suite never falls back to the model under
+test. Each prompt is a text file whose sha256 is pinned beside it and stored with every
+verdict, so two runs are comparable only when both hashes match. Every grader prompt asks
+for the same JSON verdict; a monitor prompt names its own strict parser. What the model
+wrote goes into the prompt as delimited data; anything in it that reads as one of the
+prompt's own tags is defused first.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
+from typing import Generic, TypeVar
 
 import inspect_ai._eval.eval as inspect_eval
 from inspect_ai._util.error import PrerequisiteError
@@ -30,27 +33,38 @@ from tenacity import RetryError
 from cot_faithfulness.core.errors import InputError
 
 GRADER_ROLE = "grader"
+MONITOR_ROLE = "monitor"
 NO_GRADER = (
     "No grader model is bound. Bind one with --model-role grader=<model>, e.g. "
     "--model-role grader=anthropic/claude-sonnet-4-5, or the offline rule-based "
     "grader: --model-role grader=offline_grader/rules. "
     "To skip grading, pass -T grading=none."
 )
+NO_MONITOR = (
+    "No monitor model is bound, and -T monitor asks for monitors. Bind one with "
+    "--model-role monitor=<model>, e.g. --model-role monitor=openai/gpt-4.1, or the offline "
+    "rule-based monitor: --model-role monitor=offline_grader/rules. "
+    "To run without monitors, leave -T monitor out (or pass -T monitor=none)."
+)
+HOW_TO_BIND = {GRADER_ROLE: NO_GRADER, MONITOR_ROLE: NO_MONITOR}
+"""What a run that needs a role but binds none is told, per role."""
 
 
-def refuse_unbound_grader() -> None:
-    """Refuse, while the task is built, a run that binds no grader, when that can be known.
+def refuse_unbound(*roles: str) -> None:
+    """Refuse, while the task is built, a run that binds none of a role it needs, when that
+    can be known.
 
     Inspect sets up the run's model roles before it calls a `@task` function it was given
     by name, file or function (`inspect eval`, `inspect eval-set`, `eval(metadata_hint,
     model_roles=...)`), so there the refusal is one line and a non-zero exit before any
     model call (`InputError`). A task object built before `eval(task, model_roles=...)`
     is built outside any run, where no role is known yet: the check then waits for the
-    run, in `require_grader`.
+    run, in `require_roles`.
     """
-    roles = run_model_roles()
-    if roles is not None and GRADER_ROLE not in roles:
-        raise InputError(NO_GRADER)
+    bound = run_model_roles()
+    for role in roles:
+        if bound is not None and role not in bound:
+            raise InputError(HOW_TO_BIND[role])
 
 
 def run_model_roles() -> dict[str, object] | None:
@@ -61,7 +75,7 @@ def run_model_roles() -> dict[str, object] | None:
     inside it; outside it `model_roles()` reads an empty mapping whether or not a run will
     bind a grader, and after `eval_set()` it still holds that run's roles. So the roles
     count only beneath that call (a test pins this against the real `inspect` commands);
-    if Inspect renames it, the check falls back to `require_grader` instead of refusing.
+    if Inspect renames it, the check falls back to `require_roles` instead of refusing.
     """
     frame = sys._getframe(1)
     while frame is not None:
@@ -75,23 +89,29 @@ _RESOLVE_TASKS = getattr(getattr(inspect_eval, "eval_resolve_tasks", None), "__c
 
 
 @solver
-def require_grader() -> Solver:
-    """Fail before the first model call when no grader is bound (see `grader_model`); the
-    check for a task built outside the run (see `refuse_unbound_grader`)."""
+def require_roles(*roles: str) -> Solver:
+    """Fail before the first model call when a needed role is unbound (see `role_model`);
+    the check for a task built outside the run (see `refuse_unbound`)."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        grader_model()
+        for role in roles:
+            role_model(role)
         return state
 
     return solve
 
 
-def grader_model() -> Model:
-    """The model bound to the grader role, or a start-up error that says how to bind one."""
+def role_model(role: str) -> Model:
+    """The model bound to `role`, or a start-up error that says how to bind one."""
     try:
-        return get_model(role=GRADER_ROLE, required=True)
+        return get_model(role=role, required=True)
     except PrerequisiteError:
-        raise InputError(NO_GRADER) from None
+        raise InputError(HOW_TO_BIND[role]) from None
+
+
+def grader_model() -> Model:
+    """The model bound to the grader role (`role_model`)."""
+    return role_model(GRADER_ROLE)
 
 
 @dataclass(frozen=True)
@@ -216,25 +236,40 @@ def quote_occurs(quote: str, chain_of_thought: str, tag_names: tuple[str, ...]) 
     )
 
 
+V = TypeVar("V")
+
+
 @dataclass
-class GraderResult:
-    verdict: Verdict | None
+class GraderResult(Generic[V]):
+    verdict: V | None
     attempts: int
     outputs: list[str] = field(default_factory=list)
 
 
 async def ask_grader(
     model: Model, prompt: GraderPrompt, max_attempts: int = 2, **fields: str
-) -> GraderResult:
-    """Render the prompt, ask, parse the verdict strictly; on an unparseable reply ask
-    again, bypassing the cache."""
+) -> GraderResult[Verdict]:
+    """Ask the grader role for the suite's JSON verdict (`ask_judge` with `parse_verdict`)."""
+    return await ask_judge(model, prompt, parse_verdict, GRADER_ROLE, max_attempts, **fields)
+
+
+async def ask_judge(
+    model: Model,
+    prompt: GraderPrompt,
+    parse: Callable[[str], V | None],
+    role: str,
+    max_attempts: int = 2,
+    **fields: str,
+) -> GraderResult[V]:
+    """Render the prompt, ask, parse the reply strictly; on an unparseable reply ask again,
+    bypassing the cache. The calls sit in a transcript span named for the `role`."""
     text = prompt.render(**fields)
     # cached verdicts are reused only under the same prompt and eval version
     cache = CachePolicy(
         expiry="1W", scopes={"grader_prompt": prompt.sha256(), "eval_version": prompt.eval_version}
     )
     outputs: list[str] = []
-    async with span(GRADER_ROLE):  # the calls' label in the transcript
+    async with span(role):  # the calls' label in the transcript
         for attempt in range(1, max_attempts + 1):
             try:
                 result = await model.generate(text, cache=cache if attempt == 1 else False)
@@ -242,10 +277,10 @@ async def ask_grader(
                 # the provider kept failing until Inspect's retries ran out: the verdict is
                 # missing, not the pair (its answers still count); errors Inspect does not
                 # retry (a bad key, an unknown model, a malformed body) still end the sample
-                outputs.append(f"grader call failed: {error.last_attempt.exception()!r}")
+                outputs.append(f"{role} call failed: {error.last_attempt.exception()!r}")
                 return GraderResult(None, attempt, outputs)
             outputs.append(result.completion)
-            verdict = parse_verdict(result.completion)
+            verdict = parse(result.completion)
             if verdict is not None:
                 return GraderResult(verdict, attempt, outputs)
     return GraderResult(None, max_attempts, outputs)

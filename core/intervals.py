@@ -52,6 +52,23 @@ def prior_weights(
     return rng.gamma(concentration, 1.0, size=(categories, n_boot))
 
 
+def bayesian_bootstrap(
+    keys: Sequence[str],
+    counts: np.ndarray,
+    label: str,
+    prior_rows: np.ndarray,
+    n_boot: int,
+    seed: int,
+    concentration: float = JEFFREYS,
+) -> np.ndarray:
+    """Summed counts of `n_boot` draws (n_boot x columns): the units of `keys` (one row of
+    `counts` each, in that order) weighted by `unit_weights`, plus the pseudo-units
+    `prior_rows` (one per outcome category) weighted by the cell's `prior_weights`."""
+    weights = unit_weights(keys, n_boot, seed).T
+    prior = prior_weights(label, len(prior_rows), n_boot, seed, concentration).T
+    return weights @ counts.astype(np.float64) + prior @ prior_rows
+
+
 def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     """Equal-tailed interval of the defined draws; NaN when under half are defined."""
     defined = samples[~np.isnan(samples)]

@@ -1,11 +1,12 @@
 """Preflight: one real question of the suite, asked of every model a run will use.
 
 For each model under test: the unhinted and one hinted prompt, exactly as the task renders
-them; for the grader: one grader prompt built from what the first model said. Reported per
-model: reachable (key present, model found), answer readable, the kind of chain of thought
-returned and what it means for the score, tokens used, and for the grader whether its
-verdict parsed. Everything goes through Inspect's `get_model`, so every provider Inspect
-supports works, and the offline stand-ins too.
+them; for the grader: one grader prompt built from what the first model said; for the
+monitor: the blind and the informed monitor's prompts on that same reply, as the scorer
+renders them. Reported per model: reachable (key present, model found), answer readable,
+the kind of chain of thought returned and what it means for the score, tokens used, and for
+the grader and the monitor whether each verdict parsed. Everything goes through Inspect's
+`get_model`, so every provider Inspect supports works, and the offline stand-ins too.
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from inspect_ai.model import GenerateConfig, Model, ModelOutput, get_model
 
 from cot_faithfulness.core.answers import extract_answer
 from cot_faithfulness.core.grading import parse_verdict
 from cot_faithfulness.core.questions import Question
-from cot_faithfulness.core.reasoning import extract_chain_of_thought
+from cot_faithfulness.core.reasoning import ChainOfThought, extract_chain_of_thought
+from cot_faithfulness.preflight.tokens import Role
 from cot_faithfulness.scorers.hints.grader_prompt import render_grader_prompt
 from cot_faithfulness.scorers.hints.hint_catalogue import get_hint
+from cot_faithfulness.scorers.hints.monitor_prompts import MONITOR_PROMPTS, PARSERS
+from cot_faithfulness.scorers.hints.monitoring import monitor_fields
 from cot_faithfulness.solvers.hints.hint_prompts import render_hinted, render_unhinted
 from cot_faithfulness.tasks.hints.builder import FEW_SHOT_EXAMPLES, incorrect_letter
 from cot_faithfulness.tasks.hints.question_sources import load_questions
@@ -38,11 +42,15 @@ COT_MEANING = {
     "none": "no chain of thought: every switched pair would be left ungraded",
 }
 
+MONITORS_CHECKED = ("blind", "informed")
+"""The monitor prompts preflight sends, one call each: the blind monitor's and one choice
+monitor's (the answer-only monitor's verdict is read by the informed one's parser)."""
+
 
 @dataclass
 class ModelCheck:
     model: str
-    role: Literal["subject", "grader"]
+    role: Role
     problem: str | None = None
     """Why the model can't be used as it is; None when it can."""
     reachable: bool = False
@@ -50,7 +58,7 @@ class ModelCheck:
     """Unhinted and hinted answer letters, as read."""
     cot_kind: str | None = None
     verdict: str | None = None
-    """The grader's verdict, when it parsed."""
+    """The grader's or the monitor's verdicts, when they parsed."""
     calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
@@ -145,15 +153,13 @@ async def check_grader(
     """One grader prompt, on the hinted reply of the first model (or a written one), asked
     once and past the cache: the prompt and the strict parser of the run, without its retry."""
     check = ModelCheck(str(grader), "grader")
-    cot = extract_chain_of_thought(hinted.message) if hinted and hinted.choices else None
-    reasoning = cot.reasoning if cot else "The metadata lists the answer, so I rely on it."
-    visible = cot.visible if cot else f"<mc>{asked.letter}</mc>"
+    cot = _hinted_reply(asked, hinted)
     started = time.perf_counter()
     try:
         model = _model(grader, config, {})
         check.model = str(model)
         description = get_hint(asked.hint).describe(asked.letter)
-        prompt = render_grader_prompt(description, asked.letter, reasoning, visible)
+        prompt = render_grader_prompt(description, asked.letter, cot.reasoning, cot.visible)
         output = await model.generate(prompt, cache=False)
     except Exception as error:
         check.problem = describe_failure(error)
@@ -170,19 +176,77 @@ async def check_grader(
     return check
 
 
+async def check_monitor(
+    monitor: str | Model,
+    asked: PreflightQuestion,
+    hinted: ModelOutput | None,
+    config: GenerateConfig,
+) -> ModelCheck:
+    """The blind and the informed monitor's prompts on the hinted reply of the first model
+    (or a written one), each asked once and past the cache: rendered as the scorer renders
+    them (the question as the unhinted prompt's last turn), read by the run's strict
+    parsers, without the run's retry."""
+    check = ModelCheck(str(monitor), "monitor")
+    cot = _hinted_reply(asked, hinted)
+    hint = get_hint(asked.hint)
+    question = render_unhinted(hint, asked.question, asked.few_shot)[-1].text
+    letter = extract_answer(cot.visible, asked.question.letters).letter or asked.letter
+    description = hint.describe(asked.letter)
+    started = time.perf_counter()
+    try:
+        model = _model(monitor, config, {})
+        check.model = str(model)
+        outputs = []
+        for name in MONITORS_CHECKED:
+            fields = monitor_fields(name, question, cot, letter, description, asked.letter)
+            prompt = MONITOR_PROMPTS[name].render(**fields)
+            outputs.append(await model.generate(prompt, cache=False))
+    except Exception as error:
+        check.problem = describe_failure(error)
+        check.seconds = time.perf_counter() - started
+        return check
+    check.reachable, check.seconds = True, time.perf_counter() - started
+    verdicts, unparsed = [], []
+    for name, output in zip(MONITORS_CHECKED, outputs, strict=True):
+        _count(check, output)
+        verdict = PARSERS[name](output.completion)
+        if verdict is None:
+            unparsed.append(f"{name}: {_first_line(output.completion) or '(empty)'}")
+        else:
+            verdicts.append(f"{name} {verdict.choice.replace('_', ' ')}")
+    if unparsed:
+        check.problem = "its reply is not the required JSON verdict: " + "; ".join(unparsed)
+    else:
+        check.verdict = ", ".join(verdicts)
+    return check
+
+
+def _hinted_reply(asked: PreflightQuestion, hinted: ModelOutput | None) -> ChainOfThought:
+    """The first model's hinted chain of thought; a written one when no model replied."""
+    if hinted is not None and hinted.choices:
+        return extract_chain_of_thought(hinted.message)
+    return ChainOfThought(
+        "The metadata lists the answer, so I rely on it.", f"<mc>{asked.letter}</mc>", "raw"
+    )
+
+
 async def preflight(
     models: Sequence[str | Model],
     grader: str | Model | None,
     asked: PreflightQuestion,
     config: GenerateConfig,
     model_args: dict[str, Any] | None = None,
+    monitor: str | Model | None = None,
 ) -> list[ModelCheck]:
-    """Check every model (concurrently), then the grader on the first model's reply."""
+    """Check every model (concurrently), then the grader and the monitor on the first
+    model's reply."""
     results = await asyncio.gather(*(check_subject(m, asked, config, model_args) for m in models))
     checks = [check for check, _ in results]
+    hinted = next((output for _, output in results if output is not None), None)
     if grader is not None:
-        hinted = next((output for _, output in results if output is not None), None)
         checks.append(await check_grader(grader, asked, hinted, config))
+    if monitor is not None:
+        checks.append(await check_monitor(monitor, asked, hinted, config))
     return checks
 
 

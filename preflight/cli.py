@@ -30,6 +30,7 @@ from cot_faithfulness.preflight.checks import COT_MEANING, ModelCheck, preflight
 from cot_faithfulness.preflight.layout import Row, aligned
 from cot_faithfulness.preflight.plan import (
     Assumptions,
+    CallPlan,
     PricedModel,
     headline_ci_width,
     plan_calls,
@@ -37,7 +38,12 @@ from cot_faithfulness.preflight.plan import (
     questions_for_width,
     total_cost,
 )
-from cot_faithfulness.preflight.tokens import grader_tokens, measured_models, subject_tokens
+from cot_faithfulness.preflight.tokens import (
+    MEASURED,
+    judge_tokens,
+    measured_models,
+    subject_tokens,
+)
 from cot_faithfulness.scorers.hints.hint_catalogue import HINTS
 
 WIDTH = 100
@@ -68,6 +74,12 @@ def _preflight_arguments(parser: argparse.ArgumentParser) -> None:
         help="a model under test (repeat for several)",
     )
     parser.add_argument("--grader", metavar="MODEL", help="the grader the run will bind")
+    parser.add_argument(
+        "--monitor",
+        metavar="MODEL",
+        help="the monitor the run will bind (with -T monitor=...): sent the blind and the "
+        "informed monitor prompt",
+    )
     parser.add_argument("--dataset", default="demo", help="where the question comes from")
     parser.add_argument("--data-dir", help="local data folder (see the task parameters)")
     parser.add_argument(
@@ -107,8 +119,9 @@ def run_preflight(args: argparse.Namespace, console: Console) -> int:
         reasoning_summary=args.reasoning_summary,
         max_tokens=args.max_tokens,
     )
+    model_args = _key_values(args.model_args, "-M")
     checks = asyncio.run(
-        preflight(args.model, args.grader, asked, config, _key_values(args.model_args, "-M"))
+        preflight(args.model, args.grader, asked, config, model_args, monitor=args.monitor)
     )
     for line in preflight_table(checks, asked.question.question_id, args.hint):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -148,8 +161,8 @@ def preflight_table(checks: list[ModelCheck], question: str, hint: str) -> list[
 
 def preflight_record(checks: list[ModelCheck]) -> dict[str, dict[str, Any]]:
     """What `--json` writes, for `plan`: per model, its role, whether it passed (and why
-    not), its calls and its mean tokens per call; keyed by model name (the grader's key is
-    marked when a subject model has the same name)."""
+    not), its calls and its mean tokens per call; keyed by model name (the grader's or the
+    monitor's key is marked with its role when a model before it has the same name)."""
     record: dict[str, dict[str, Any]] = {}
     for c in checks:
         key = c.model if c.model not in record else f"{c.model} ({c.role})"
@@ -182,7 +195,7 @@ def _plan_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the --json file of a preflight: tokens per call",
     )
-    for role in ("subject", "grader"):
+    for role in ("subject", "grader", "monitor"):
         parser.add_argument(
             f"--{role}-tokens",
             type=float,
@@ -205,7 +218,7 @@ def _plan_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar=("MODEL", "IN", "OUT"),
         help="one model's dollars per million input and output tokens (repeat per model; "
-        "overrides --subject-price and --grader-price for it)",
+        "overrides --subject-price, --grader-price and --monitor-price for it)",
     )
     for assumption in fields(Assumptions):
         parser.add_argument(
@@ -234,9 +247,10 @@ def run_plan(args: argparse.Namespace, console: Console) -> int:
     measured = measured_models(args.tokens_from) if args.tokens_from else None
     subjects = subject_tokens(measured, _pair(args.subject_tokens), args.tokens_from)
     calls = plan_calls(hints, task_args, args.epochs, assumptions)
-    grader = grader_tokens(measured, _pair(args.grader_tokens), calls.grader_calls > 0)
+    grader = judge_tokens("grader", measured, _pair(args.grader_tokens), calls.grader_calls > 0)
+    monitor = judge_tokens("monitor", measured, _pair(args.monitor_tokens), calls.monitor_calls > 0)
     prices = {model: _price(model, i, o) for model, i, o in args.price}
-    unpriced = sorted(set(prices) - {m.model for m in [*subjects, *([grader] if grader else [])]})
+    unpriced = sorted(set(prices) - {m.model for m in [*subjects, grader, monitor] if m})
     if unpriced:
         raise InputError(f"--price {', '.join(unpriced)}: not a model of the plan")
     priced = price_models(
@@ -246,6 +260,8 @@ def run_plan(args: argparse.Namespace, console: Console) -> int:
         prices,
         _pair(args.subject_price),
         _pair(args.grader_price),
+        monitor,
+        _pair(args.monitor_price),
     )
 
     table = Table(title="plan", width=WIDTH, show_header=False)
@@ -268,11 +284,20 @@ def run_plan(args: argparse.Namespace, console: Console) -> int:
         f"{calls.grader_calls:.0f} (assuming {assumptions.retained:.0%} of hinted samples "
         "switch to the hint; grading failures add a retry each)",
     )
+    table.add_row("monitor calls (at most, per subject model)", _monitor_calls(calls))
     width = headline_ci_width(calls.questions, calls.hints, assumptions)
     needed = questions_for_width(args.target_ci_width, calls.hints, assumptions)
     table.add_row("headline 95% CI width (expected)", f"{width:.3f} per arm")
     table.add_row(f"questions for a width of {args.target_ci_width}", f"{needed} per arm")
     console.print(table)
+    if calls.monitors:
+        console.print(
+            f"-T monitor asks for monitors ({', '.join(calls.monitors)}): the run must bind "
+            "the monitor role, --model-role monitor=MODEL (check it first: preflight "
+            "--monitor MODEL)",
+            markup=False,
+            highlight=False,
+        )
     for line in cost_table(priced):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     console.print(
@@ -284,11 +309,29 @@ def run_plan(args: argparse.Namespace, console: Console) -> int:
             "preflight's one question and hint stand for every question, hint type and arm"
             if measured is not None
             else "as given, for every call"
+        )
+        + (
+            "; the monitor's mean over preflight's blind and informed prompts stands for "
+            "every monitor's call"
+            if monitor is not None and monitor.source == MEASURED and calls.monitor_calls
+            else ""
         ),
         markup=False,
         highlight=False,
     )
     return 0
+
+
+def _monitor_calls(calls: CallPlan) -> str:
+    if not calls.monitors:
+        return "0 (no monitors: -T monitor=none)"
+    return (
+        f"{calls.monitor_calls} ({', '.join(calls.monitors)}: {calls.monitor_hinted_calls} "
+        f"hinted, {calls.monitor_unhinted_calls} unhinted, the blind monitor's once per "
+        "unhinted subject call; fewer when a pair's answers do not parse, which is not "
+        "monitored, or a prompt repeats, which the cache answers; an unparseable verdict "
+        "adds a retry)"
+    )
 
 
 def cost_table(priced: list[PricedModel]) -> list[str]:

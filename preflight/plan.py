@@ -5,8 +5,11 @@ would use). Subject-model calls count the cache's sharing: with the cache on, a 
 plain unhinted prompt is asked once for every hint type that shares it (all but the
 visual-pattern hint, whose unhinted prompt carries its few-shot examples), and once for both
 arms. Grader calls depend on how many pairs switch to the hint, which is unknown before the
-run: the plan takes an assumed share and says so. Tokens per call are measured by preflight
-or given; prices are given by the user (no price table here to go stale).
+run: the plan takes an assumed share and says so. Monitor calls (`-T monitor`) are counted
+at most: each monitor reads both sides of every pair whose answers parse, and the blind
+monitor's unhinted side, which holds nothing of the hint, once per distinct unhinted
+generation. Tokens per call are measured by preflight or given; prices are given by the
+user (no price table here to go stale).
 """
 
 from __future__ import annotations
@@ -53,10 +56,20 @@ class CallPlan:
     hinted_calls: int
     unhinted_calls: int
     grader_calls: float
+    monitors: tuple[str, ...] = ()
+    """The monitors `-T monitor` asks for, none by default."""
+    monitor_hinted_calls: int = 0
+    monitor_unhinted_calls: int = 0
 
     @property
     def subject_calls(self) -> int:
         return self.hinted_calls + self.unhinted_calls
+
+    @property
+    def monitor_calls(self) -> int:
+        """At most this many: pairs whose answers do not parse are not monitored, and a
+        prompt identical to one already asked is read from the cache."""
+        return self.monitor_hinted_calls + self.monitor_unhinted_calls
 
 
 def plan_calls(
@@ -79,6 +92,11 @@ def plan_calls(
         unhinted = sum(samples)
     grading = task_args.get("grading", "retained")
     graded_share = {"retained": assumptions.retained, "all": 1.0, "none": 0.0}[grading]
+    monitors = tuple(tasks[0].metadata["monitors"])  # type: ignore[index]
+    # every monitor reads each hinted side; on the unhinted side the blind monitor's prompt
+    # holds nothing of the hint, so it is asked once per distinct unhinted generation (one
+    # per subject call), the others once per sample, as their prompts show the sample's hint
+    monitor_unhinted = sum(unhinted if name == "blind" else sum(samples) for name in monitors)
     return CallPlan(
         questions=questions,
         questions_requested=tasks[0].metadata["questions_requested"],  # type: ignore[index]
@@ -89,6 +107,9 @@ def plan_calls(
         hinted_calls=sum(samples) * epochs,
         unhinted_calls=unhinted * epochs,
         grader_calls=sum(samples) * epochs * graded_share,
+        monitors=monitors,
+        monitor_hinted_calls=len(monitors) * sum(samples) * epochs,
+        monitor_unhinted_calls=monitor_unhinted * epochs,
     )
 
 
@@ -136,19 +157,27 @@ def price_models(
     prices: Mapping[str, PerCall],
     subject_price: PerCall | None = None,
     grader_price: PerCall | None = None,
+    monitor: ModelTokens | None = None,
+    monitor_price: PerCall | None = None,
 ) -> list[PricedModel]:
     """Each subject model makes the run's subject calls at its own tokens per call and price
-    (`prices` by model name, else `subject_price`); the grader grades every priced subject
-    model's pairs, so it makes the run's grader calls once per priced subject model."""
+    (`prices` by model name, else `subject_price`); the grader grades, and the monitor
+    reads, every priced subject model's pairs, so each makes the run's grader (monitor)
+    calls once per priced subject model."""
     priced = []
     for subject in subjects:
         price = prices.get(subject.model, subject_price)
         spent = cost(calls.subject_calls, subject.per_call, price) if subject.per_call else None
         priced.append(PricedModel(subject, calls.subject_calls, price, spent))
-    if grader is not None and grader.per_call is not None:
-        graded = calls.grader_calls * sum(p.cost is not None for p in priced)
-        price = prices.get(grader.model, grader_price)
-        priced.append(PricedModel(grader, graded, price, cost(graded, grader.per_call, price)))
+    subjects_priced = sum(p.cost is not None for p in priced)
+    for judge, per_subject, default_price in (
+        (grader, calls.grader_calls, grader_price),
+        (monitor, calls.monitor_calls, monitor_price),
+    ):
+        if judge is not None and judge.per_call is not None:
+            made = per_subject * subjects_priced
+            price = prices.get(judge.model, default_price)
+            priced.append(PricedModel(judge, made, price, cost(made, judge.per_call, price)))
     return priced
 
 

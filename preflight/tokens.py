@@ -6,7 +6,8 @@ with its own figures; what preflight did not measure is filled in the open:
 
 - a subject model whose preflight failed (or made no call) measured nothing: it is priced
   at `--subject-tokens` when given, else left out of the cost and named;
-- a grader missing from the file, or whose preflight failed, is priced at `--grader-tokens`;
+- a grader missing from the file, or whose preflight failed, is priced at `--grader-tokens`,
+  and a monitor at `--monitor-tokens`;
 - preflight asks one question with one hint: its tokens per call stand for every question,
   hint type and arm of the run (the plan prints this assumption).
 
@@ -18,13 +19,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from cot_faithfulness.core.errors import InputError
 
-Role = Literal["subject", "grader"]
+Role = Literal["subject", "grader", "monitor"]
+ROLES: tuple[str, ...] = get_args(Role)
 PerCall = tuple[float, float]
 """Input and output tokens per call."""
+MEASURED = "measured by preflight"
 
 
 class NoUsableModel(InputError):
@@ -59,15 +62,15 @@ def measured_models(path: Path) -> list[ModelTokens]:
 
 def _entry(path: Path, key: str, figures: dict[str, Any]) -> ModelTokens:
     role = figures.get("role")
-    if role not in ("subject", "grader"):
-        raise InputError(f"--tokens-from {path}: {key} has no role subject or grader")
+    if role not in ROLES:
+        raise InputError(f"--tokens-from {path}: {key} has no role {', '.join(ROLES)}")
     model = str(figures.get("model", key))
     calls = figures.get("calls")
     tokens = (float(figures.get("input_tokens", 0)), float(figures.get("output_tokens", 0)))
     # files written before preflight recorded its calls: a model that made none has 0 tokens
     measured = figures.get("ok") is True and (calls > 0 if calls is not None else sum(tokens) > 0)
     if measured:
-        return ModelTokens(model, role, tokens, "measured by preflight")
+        return ModelTokens(model, role, tokens, MEASURED)
     problem = figures.get("problem") or "made no call"
     return ModelTokens(model, role, None, f"preflight failed: {problem}")
 
@@ -99,24 +102,27 @@ def subject_tokens(
     ]
 
 
-def grader_tokens(
-    measured: list[ModelTokens] | None, given: PerCall | None, needed: bool
+def judge_tokens(
+    role: Literal["grader", "monitor"],
+    measured: list[ModelTokens] | None,
+    given: PerCall | None,
+    needed: bool,
 ) -> ModelTokens | None:
-    """The grader to price: as preflight measured it, else at the given tokens; None when
-    the run makes no grader call."""
-    grader = next((m for m in measured or [] if m.role == "grader"), None)
-    if grader is not None and grader.per_call is not None:
-        return grader
+    """The grader or the monitor (`role`) to price: as preflight measured it, else at the
+    given tokens (`--<role>-tokens`); None when the run makes no call of the role."""
+    judge = next((m for m in measured or [] if m.role == role), None)
+    if judge is not None and judge.per_call is not None:
+        return judge
     if given is not None:
-        model = grader.model if grader else "the grader"
-        source = f"{grader.source}; " if grader else ""
-        return ModelTokens(model, "grader", given, f"{source}given (--grader-tokens)")
+        model = judge.model if judge else f"the {role}"
+        source = f"{judge.source}; " if judge else ""
+        return ModelTokens(model, role, given, f"{source}given (--{role}-tokens)")
     if not needed:
         return None
-    if grader is not None:
-        why = f" ({grader.source})"
+    if judge is not None:
+        why = f" ({judge.source})"
     elif measured is not None:
-        why = " (the preflight file has no grader: run it with --grader)"
+        why = f" (the preflight file has no {role}: run it with --{role})"
     else:
         why = ""
-    raise InputError(f"grader tokens per call unknown{why}: give --grader-tokens IN OUT")
+    raise InputError(f"{role} tokens per call unknown{why}: give --{role}-tokens IN OUT")

@@ -166,6 +166,7 @@ def _write(report: Report, out: Path, formats: set[str]) -> list[Path]:
             ranking(report.aggregates, published) if published else None,
             scheming=report.scheming,
             series=report.series,
+            monitorability=report.monitors.aggregates,
         )
     return write_files(report, out, formats, figures) + figures
 

@@ -13,6 +13,7 @@ from cot_faithfulness.report.hints.figures import (
     faithfulness_bars,
     hint_use,
 )
+from cot_faithfulness.report.hints.monitor_figures import monitorability_bars
 from cot_faithfulness.report.hints.series_figure import series_figure
 from cot_faithfulness.report.scheming.figures import sandbagging_bars, scheming_bars
 
@@ -25,6 +26,7 @@ FIGURES = (
 )
 SCHEMING_FIGURE = "scheming.png"
 SERIES_FIGURE = "series.png"
+MONITOR_FIGURE = "monitorability.png"
 
 
 def write_figures(
@@ -36,9 +38,11 @@ def write_figures(
     ranking: pd.DataFrame | None = None,
     scheming: pd.DataFrame | None = None,
     series: pd.DataFrame | None = None,
+    monitorability: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Every figure there is data for; returns the files written. `ranking`: the user's
-    headlines among published ones (`--reference`); `series`: the checkpoints of `--series`."""
+    headlines among published ones (`--reference`); `series`: the checkpoints of `--series`;
+    `monitorability`: the monitors' averages (none when no monitor ran)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = [
         faithfulness_bars(aggregates, out / FIGURES[0]),
@@ -51,5 +55,7 @@ def write_figures(
         paths.append(scheming_bars(scheming, out / SCHEMING_FIGURE))
     if series is not None:
         paths.append(series_figure(series, out / SERIES_FIGURE))
+    if monitorability is not None:
+        paths.append(monitorability_bars(monitorability, out / MONITOR_FIGURE))
     plt.close("all")
     return [p for p in paths if p is not None]

@@ -37,6 +37,8 @@ STANDIN_PROVIDER = "standin/"
 PARALLEL_FROM_SAMPLES = 20_000
 """Below this many samples, starting worker processes costs more than it saves."""
 UNREADABLE = "unreadable:"
+SHORTENED = "Key removed from summary"
+"""What Inspect puts in a sample summary in place of a metadata value over 1 KB."""
 
 
 class ReportInputError(Exception):
@@ -236,13 +238,16 @@ def _log_rows(
         summaries: list[Any] = list(read_eval_log_sample_summaries(location))
         damaged = ""
     except Exception as error:
-        damaged = f"sample summaries damaged ({type(error).__name__})"
+        summaries, damaged = [], f"sample summaries damaged ({type(error).__name__})"
+    if damaged or _shortened(summaries, reader):
         try:
             full = read_eval_log(location, exclude_fields={"events", "messages", "store"})
             summaries = list(full.samples or [])
         except Exception as second:
-            return None, 0, f"{UNREADABLE} {damaged}, samples too ({type(second).__name__})"
-        damaged += "; read the samples instead"
+            cause = damaged or "sample summaries shortened"
+            return None, 0, f"{UNREADABLE} {cause}, samples too ({type(second).__name__})"
+        if damaged:
+            damaged += "; read the samples instead"
     rows = []
     completed = invalid = 0
     for summary in summaries:
@@ -268,3 +273,15 @@ def _log_rows(
             f"{invalid} scores whose metadata is not a {reader.record_name} were left out"
         )
     return (pd.DataFrame(rows) if rows else None), completed, "; ".join(problems)
+
+
+def _shortened(summaries: list[Any], reader: RowReader) -> bool:
+    """Whether a summary lost part of a family's record (a metadata value over 1 KB, as
+    the monitor readings were before each got a key of their own): the samples hold it."""
+    return any(
+        isinstance(value, str) and value.startswith(SHORTENED)
+        for summary in summaries
+        for name, score in (summary.scores or {}).items()
+        if reader.column.match(name)
+        for value in (score.metadata or {}).values()
+    )

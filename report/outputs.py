@@ -10,6 +10,16 @@ from typing import Any
 
 import pandas as pd
 
+from cot_faithfulness.report.hints.monitor_views import (
+    MONITOR_EXPLAINED,
+    cot_contribution_view,
+    monitor_aggregate_view,
+    monitor_cell_view,
+    monitor_difference_view,
+    monitor_notes,
+    monitor_side_by_side,
+)
+from cot_faithfulness.report.hints.monitorability import MonitorTables
 from cot_faithfulness.report.hints.reference_views import beside, markdown_parts
 from cot_faithfulness.report.hints.references import Published
 from cot_faithfulness.report.hints.reward_views import reward_markdown
@@ -45,6 +55,8 @@ class Report:
     """One row per model, dataset and reward-hacking environment; empty without their logs."""
     series: pd.DataFrame = field(default_factory=pd.DataFrame)
     """One row per checkpoint and measure of `--series`; empty without it."""
+    monitors: MonitorTables = field(default_factory=MonitorTables)
+    """The monitorability tables; empty when no monitor ran."""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = {
@@ -53,6 +65,7 @@ class Report:
             "differences": self.differences,
             "grader_agreement": self.grader_agreement,
             "cot_lengths": self.cot_lengths,
+            **self.monitors.files(),
             "sandbagging": self.sandbagging,
             "scheming": self.scheming,
             "reward_hacking": self.reward_hacking,
@@ -180,6 +193,8 @@ def markdown(report: Report, figure_names: list[str]) -> str:
             "",
             markdown_table(report.cot_lengths.drop(columns=["model"]).round(1)),
         ]
+    if not report.monitors.cells.empty:
+        parts += ["", *_monitorability(report.monitors)]
     if figure_names:
         parts += ["", "## Figures", ""] + [f"![{name}]({name})" for name in figure_names]
     logs = pd.DataFrame([asdict(note) for note in report.logs])
@@ -188,3 +203,46 @@ def markdown(report: Report, figure_names: list[str]) -> str:
     if report.warnings:
         parts += ["", "## Warnings", ""] + [f"- {w}" for w in report.warnings]
     return "\n".join(parts) + "\n"
+
+
+def _monitorability(monitors: MonitorTables) -> list[str]:
+    """The monitors' section: what the numbers mean, the headline side by side, every
+    average, the chain of thought's contribution, the differences between models and
+    the cells."""
+    parts = [
+        "## Monitorability",
+        "",
+        MONITOR_EXPLAINED,
+        "",
+        markdown_table(monitor_side_by_side(monitors.aggregates, monitors.cot_contribution), True),
+        "",
+        "`*`: averaged over only part of what the headline stands for (see the notes); "
+        "`-`: not run for that model.",
+    ]
+    notes = monitor_notes(monitors.aggregates)
+    if notes:
+        parts += ["", "### Notes on the averages", ""] + [f"- {n}" for n in notes]
+    parts += [
+        "",
+        "### Every average",
+        "",
+        markdown_table(monitor_aggregate_view(monitors.aggregates)),
+        "",
+        "### What the chain of thought adds: informed minus answer only",
+        "",
+        "On the same pairs, resampled alike (a paired interval); `*`: the interval excludes 0.",
+        "",
+        markdown_table(cot_contribution_view(monitors.cot_contribution)),
+    ]
+    if not monitors.differences.empty:
+        parts += [
+            "",
+            "### Differences between models",
+            "",
+            "A minus B under the same monitor, on the questions both answered, with the same "
+            "bootstrap draws for both; `*`: the interval excludes 0 (every aggregate is in "
+            "`monitorability_differences.csv`).",
+            "",
+            markdown_table(monitor_difference_view(monitors.differences)),
+        ]
+    return parts + ["", "### Monitor cells", "", markdown_table(monitor_cell_view(monitors.cells))]

@@ -23,6 +23,7 @@ from cot_faithfulness.report.hints.cells import (
     resample_cell,
 )
 from cot_faithfulness.report.hints.grader_agreement import grader_agreement
+from cot_faithfulness.report.hints.monitorability import MonitorTables, monitor_tables
 from cot_faithfulness.report.hints.records import (
     PAIRS,
     SCORER,
@@ -130,12 +131,18 @@ def build_report(
 
     resampled = {c.key: resample_cell(c, n_boot, seed) for c in pooled}
     parts = parts_by_model_arm(cells, resampled, n_boot, min_pairs)
+    comparisons = [compare] if compare else list(itertools.combinations(hint_models, 2))
     differences = [
         paired_differences(cells, a, b, n_boot, seed, min_pairs)
-        for a, b in ([compare] if compare else itertools.combinations(hint_models, 2))
+        for a, b in comparisons
         if a in hint_models and b in hint_models
     ]
     hints = not pairs.empty
+    monitors = (
+        monitor_tables(pairs, comparisons, n_boot, seed, min_pairs, warnings)
+        if hints
+        else MonitorTables()
+    )
     cell_rows = cell_table(cells.values(), resampled, min_pairs) if hints else pd.DataFrame()
     aggregates = aggregate_table(parts) if hints else pd.DataFrame()
     published = (
@@ -168,6 +175,7 @@ def build_report(
             **({"series": order} if order else {}),
         },
         references=published,
+        monitors=monitors,
     )
 
 

@@ -21,6 +21,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cot_faithfulness.report.hints.monitor_views import (
+    MONITOR_LEGEND,
+    MONITOR_TITLE,
+    monitor_cell_view,
+    monitor_difference_view,
+    monitor_notes,
+    monitor_side_by_side,
+)
 from cot_faithfulness.report.hints.reference_views import beside, terminal_parts
 from cot_faithfulness.report.hints.reward_views import reward_terminal
 from cot_faithfulness.report.hints.views import (
@@ -95,6 +103,9 @@ def terminal(
     if not report.differences.empty:
         for part in _differences(report.differences):
             console.print(part)
+    if not report.monitors.cells.empty:
+        for part in _monitorability(report, width):
+            console.print(part)
     if not report.sandbagging.empty:
         console.print(_table(sandbagging_view(report.sandbagging, compact=True), SANDBAGGING_TITLE))
         console.print(f"* the gap is sandbagging at p < {ALPHA} (one-sided bootstrap over runs)")
@@ -112,6 +123,9 @@ def terminal(
     if cells and not report.cells.empty:
         wide = _recorder(1000)
         wide.print(_table(cell_view(report.cells), "Cells", wide=True))
+        if not report.monitors.cells.empty:
+            title = "Monitor cells"
+            wide.print(_table(monitor_cell_view(report.monitors.cells), title, wide=True))
         if not report.cot_lengths.empty:
             lengths = report.cot_lengths.drop(columns=["model"]).round(1)
             title = "Chain-of-thought length: faithful vs unfaithful"
@@ -136,12 +150,18 @@ def _recorder(width: int) -> Console:
 SIDE_BY_SIDE_TITLE = "Normalized faithfulness, 95% interval, n graded pairs"
 
 
-def _side_by_side(wide: pd.DataFrame, width: int) -> list[Table]:
+def _side_by_side(
+    wide: pd.DataFrame,
+    width: int,
+    title: str = SIDE_BY_SIDE_TITLE,
+    rows: tuple[str, str] = ("arm", "aggregate"),
+) -> list[Table]:
     """The side-by-side table, as many tables as it takes for every model's column to fit
-    whole: the estimate and interval on one line, n (and `*`) on the next."""
+    whole: the estimate and interval on one line, n (and `*`) on the next. `rows` names
+    the two levels of the table's index."""
     cells = wide.map(_two_lines)
-    arm_width = max(len("arm"), *(len(str(arm)) for arm, _ in wide.index))
-    name_width = max(len("aggregate"), *(len(str(name)) for _, name in wide.index))
+    arm_width = max(len(rows[0]), *(len(str(arm)) for arm, _ in wide.index))
+    name_width = max(len(rows[1]), *(len(str(name)) for _, name in wide.index))
     room = width - (arm_width + name_width + 2 * _PADDING)
     groups: list[list[str]] = [[]]
     used = 0
@@ -157,12 +177,10 @@ def _side_by_side(wide: pd.DataFrame, width: int) -> list[Table]:
         used += need
     tables = []
     for number, models in enumerate(groups):
-        title = SIDE_BY_SIDE_TITLE + (
-            f" ({number + 1} of {len(groups)})" if len(groups) > 1 else ""
-        )
-        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-        table.add_column("arm", no_wrap=True)
-        table.add_column("aggregate", no_wrap=True)
+        part = f" ({number + 1} of {len(groups)})" if len(groups) > 1 else ""
+        table = Table(title=title + part, title_justify="left", box=box.SIMPLE_HEAD)
+        table.add_column(rows[0], no_wrap=True)
+        table.add_column(rows[1], no_wrap=True)
         for model in models:
             table.add_column(Text(headers[model], no_wrap=True), no_wrap=True)
         for (arm, aggregate), row in cells[models].iterrows():
@@ -236,6 +254,36 @@ def _differences(differences: pd.DataFrame) -> list[Text | Table]:
             table.add_row(row.hint_arm, row.aggregate, estimate + mark, f"{row.n_a} / {row.n_b}")
         parts.append(table)
     if shown["significant"].any():
+        parts.append(Text("* = the difference's 95% interval excludes 0"))
+    return parts
+
+
+def _monitorability(report: Report, width: int) -> list[Text | Table]:
+    """The monitors' headline g-mean² per arm, models side by side, the chain of thought's
+    contribution below each arm's monitors, a one-line legend, what each average lacks, and
+    the differences between models per monitor."""
+    monitors = report.monitors
+    wide = monitor_side_by_side(monitors.aggregates, monitors.cot_contribution)
+    parts: list[Text | Table] = [
+        *_side_by_side(wide, width, MONITOR_TITLE, ("arm", "monitor")),
+        Text(MONITOR_LEGEND),
+        *(Text(f"* {line}") for line in monitor_notes(monitors.aggregates)),
+    ]
+    if monitors.differences.empty:
+        return parts
+    view = monitor_difference_view(monitors.differences)
+    for (a, b), rows in view.groupby(["A", "B"], sort=False):
+        table = Table(
+            title=f"g-mean² A - B, A = {a}, B = {b}, headline",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+        )
+        for column in ("arm", "monitor", "A - B [95% CI]", "n A / B"):
+            table.add_column(column, no_wrap=True)
+        for row in rows.itertuples(index=False):
+            table.add_row(*(str(v) for v in row[2:]))
+        parts.append(table)
+    if monitors.differences["significant"].any():
         parts.append(Text("* = the difference's 95% interval excludes 0"))
     return parts
 

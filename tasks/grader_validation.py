@@ -23,7 +23,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from cot_faithfulness.core.errors import InputError
-from cot_faithfulness.core.grading import grader_model, refuse_unbound_grader
+from cot_faithfulness.core.grading import GRADER_ROLE, grader_model, refuse_unbound
 from cot_faithfulness.core.package_data import data_file
 from cot_faithfulness.core.parameters import PositiveInt, checked_parameters
 from cot_faithfulness.scorers.hints.grader_prompt import HINT_PROMPT, grade
@@ -84,7 +84,7 @@ def grader_validation(labelled_set: str | None = None, grader_attempts: Positive
         labelled_set: A JSONL file of labelled excerpts (default: the suite's own set).
         grader_attempts: Grader calls per excerpt before it counts as failed.
     """
-    refuse_unbound_grader()
+    refuse_unbound(GRADER_ROLE)
     records = read_labelled_set(Path(labelled_set) if labelled_set else data_file(LABELLED_SET))
     return Task(
         dataset=MemoryDataset([record_to_sample(r) for r in records], name="grader_validation"),

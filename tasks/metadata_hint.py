@@ -33,6 +33,8 @@ def metadata_hint(
     revision: str | None = None,
     grading: Grading = "retained",
     cache: bool | CacheExpiry = "1W",
+    monitor: str | list[str] = "none",
+    monitor_crossfit: bool = False,
 ) -> Task:
     """Each question asked without and with the hint; the grader checks acknowledgment.
 
@@ -54,5 +56,9 @@ def metadata_hint(
         grading: Pairs the grader sees: `retained` (the paper's denominator), `all`, or `none`.
         cache: Cache for the model under test: `false`, `true` (one week), or an expiry such
             as `3D`.
+        monitor: Monitors of the `monitor` role that read both sides of every pair: `none`,
+            or one or more of `blind`, `informed`, `answer_only` (comma-separated).
+        monitor_crossfit: With `--epochs` of 3 or more, score the per-instance monitorability
+            with OpenAI's 60/40 cross-fit.
     """
     return build_hint_task("metadata", **locals())

@@ -12,7 +12,7 @@ from inspect_ai import Task, task
 from inspect_ai.dataset import Sample
 from inspect_ai.model import GenerateConfig
 
-from cot_faithfulness.core.grading import refuse_unbound_grader, require_grader
+from cot_faithfulness.core.grading import GRADER_ROLE, refuse_unbound, require_roles
 from cot_faithfulness.core.pair_dataset import PairDataset, Pairing
 from cot_faithfulness.core.parameters import (
     CacheExpiry,
@@ -70,7 +70,7 @@ def sandbagging(
             such as `3D`.
     """
     if grading != "none":
-        refuse_unbound_grader()
+        refuse_unbound(GRADER_ROLE)
     conditions = CONDITIONS if condition == "both" else (condition,)
     samples = []
     for index in range(runs):
@@ -95,7 +95,7 @@ def sandbagging(
             )
     solver = [sandbagging_run()]
     if grading != "none":
-        solver.insert(0, require_grader())
+        solver.insert(0, require_roles(GRADER_ROLE))
     return Task(
         dataset=PairDataset(
             samples,

@@ -24,6 +24,8 @@ from inspect_ai.log import (
 from inspect_ai.scorer import Score
 
 from cot_faithfulness.scorers.hints.hint_catalogue import get_hint
+from cot_faithfulness.scorers.hints.monitor_prompts import MONITOR_VERSION
+from cot_faithfulness.scorers.hints.monitor_record import MonitorReading, MonitorRecord
 from cot_faithfulness.scorers.hints.pair_record import EVAL_VERSION, PairRecord
 
 CREATED = "2026-11-22T10:00:00+00:00"
@@ -54,6 +56,30 @@ class Pair:
     """The sample failed with this message: no scores, as in a real log."""
     content: str | None = None
     """Stands for the question's text and options: pairs pair up only on equal content."""
+    monitors: tuple[tuple[str, bool | None, bool | None], ...] = ()
+    """Each monitor's verdicts (Z) on the unhinted and the hinted side, by monitor name;
+    None: the monitor failed on that side."""
+    monitor_model: str = "offline_grader/rules"
+    monitor_prompt: str = "monitor-prompt-v1"
+    """Stands for the monitor prompt; its sha256 is recorded."""
+    monitor_version: str = MONITOR_VERSION
+
+    def readings(self) -> dict[str, MonitorRecord]:
+        def reading(flagged: bool | None) -> MonitorReading:
+            if flagged is None:
+                return MonitorReading(attempts=2, problem="monitor_failed")
+            return MonitorReading(flagged=flagged, choice="A" if flagged else "D", attempts=1)
+
+        return {
+            name: MonitorRecord(
+                monitor_version=self.monitor_version,
+                monitor_model=self.monitor_model,
+                prompt_sha256=hashlib.sha256(f"{name}:{self.monitor_prompt}".encode()).hexdigest(),
+                unhinted=reading(unhinted),
+                hinted=reading(hinted),
+            )
+            for name, unhinted, hinted in self.monitors
+        }
 
     def outcome(self, hint_type: str, variant: str) -> PairRecord:
         graded = self.verbalized is not None
@@ -80,6 +106,7 @@ class Pair:
             quote_found=self.quote_found,
             grader_model=self.grader if graded else None,
             grader_prompt_sha256=self.grader_prompt if graded else None,
+            monitors=self.readings(),
         )
 
 
@@ -98,15 +125,22 @@ def write_log(
     extra_scores: dict[str, Sequence[Pair]] | None = None,
     name: str | None = None,
     data_sha256: str | None = None,
+    monitor_crossfit: bool = False,
+    nested_monitors: bool = False,
 ) -> Path:
     """A `.eval` log of one hint task; `extra_scores` adds re-grades (`hint_faithfulness1`).
 
-    `total_samples` is what the dataset held (more than `pairs` for a run that stopped)."""
+    `total_samples` is what the dataset held (more than `pairs` for a run that stopped).
+    The header names the monitors the pairs carry; `nested_monitors` writes their readings
+    as one `monitors` mapping, as records were written before each monitor had its own
+    metadata key."""
     hint = get_hint(hint_type)
     variant_name = hint.variant(variant).name
+    monitors = sorted({name for pair in pairs for name, _, _ in pair.monitors})
     samples = []
     for index, pair in enumerate(pairs):
-        scores = {"hint_faithfulness": _score(pair.outcome(hint_type, variant_name))}
+        score = _score(pair.outcome(hint_type, variant_name), nested_monitors)
+        scores = {"hint_faithfulness": score}
         for scorer, regraded in (extra_scores or {}).items():
             scores[scorer] = _score(regraded[index].outcome(hint_type, variant_name))
         error = pair.error and EvalError(message=pair.error, traceback="", traceback_ansi="")
@@ -142,6 +176,15 @@ def write_log(
                 "subset": subset,
                 "seed": 0,
                 "grading": "retained",
+                **(
+                    {
+                        "monitors": monitors,
+                        "monitor_version": MONITOR_VERSION,
+                        "monitor_crossfit": monitor_crossfit,
+                    }
+                    if monitors
+                    else {}
+                ),
                 "question_source": {"questions_sha256": data_sha256} if data_sha256 else None,
             },
         ),
@@ -169,5 +212,6 @@ def write_foreign_log(folder: Path, name: str = "foreign") -> Path:
     return path
 
 
-def _score(outcome: PairRecord) -> Score:
-    return Score(value=outcome.value(), metadata=outcome.model_dump())
+def _score(outcome: PairRecord, nested_monitors: bool = False) -> Score:
+    metadata = outcome.model_dump() if nested_monitors else outcome.metadata()
+    return Score(value=outcome.value(), metadata=metadata)

@@ -14,7 +14,7 @@ from inspect_ai import eval, eval_set
 from inspect_ai.model import ChatMessage, Model, get_model
 
 from cot_faithfulness.core.errors import InputError
-from cot_faithfulness.core.grading import NO_GRADER, run_model_roles
+from cot_faithfulness.core.grading import NO_GRADER, NO_MONITOR, run_model_roles
 from cot_faithfulness.tasks.grader_validation import grader_validation
 from cot_faithfulness.tasks.metadata_hint import metadata_hint
 from cot_faithfulness.tasks.sandbagging import sandbagging
@@ -41,7 +41,19 @@ CASES: dict[str, tuple[list[str], str]] = {
         ["eval-set", "cot_faithfulness/metadata_hint", *SUBJECT, *DEMO, "-T", "datset=mmlu"]
         + ["--model-role", "grader=offline_grader/rules"],
         "Error: unknown task parameter ['datset']; accepted: dataset, subset, subjects, "
-        "questions, hint_answer, variant, seed, data_dir, revision, grading, cache",
+        "questions, hint_answer, variant, seed, data_dir, revision, grading, cache, monitor, "
+        "monitor_crossfit",
+    ),
+    "eval, unknown monitor": (
+        ["eval", "cot_faithfulness/metadata_hint", *SUBJECT, *DEMO, "-T", "monitor=bogus"]
+        + ["--model-role", "grader=offline_grader/rules"],
+        "Error: monitor='bogus' is not accepted; accepted: none, or one or more of blind, "
+        "informed, answer_only (comma-separated)",
+    ),
+    "eval-set, monitor without its role": (
+        ["eval-set", "cot_faithfulness/metadata_hint", *SUBJECT, *DEMO, "-T", "monitor=blind"]
+        + ["--model-role", "grader=offline_grader/rules"],
+        f"Error: {NO_MONITOR}",
     ),
 }
 

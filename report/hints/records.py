@@ -3,7 +3,10 @@ column), the record's fields flattened beside the log's.
 
 Every row is a `PairRecord` read with `read_pair_record`, the function the in-log metrics
 use; its counts (`faithfulness_math.counts_row`) are columns too, so nothing later
-re-derives what the scorer decided. When a cell was run twice, the newest log wins and the
+re-derives what the scorer decided. So are, for each monitor that read the pair, its
+counts (`monitor_math.counts_of` of the pair's sides), each side's verdict or problem, and
+the monitor's model, prompt hash and version, as `monitor.<name>.<field>` columns; a log
+without monitors has none of them. When a cell was run twice, the newest log wins and the
 older one is named (and kept aside for grader agreement when another grader scored it).
 """
 
@@ -20,7 +23,8 @@ from inspect_ai.log import EvalLog
 
 from cot_faithfulness.report.logs import LogNote, RowReader
 from cot_faithfulness.scorers.hints.faithfulness_math import COUNT_FIELDS, counts_row
-from cot_faithfulness.scorers.hints.pair_record import POOLED_ARM, read_pair_record
+from cot_faithfulness.scorers.hints.monitor_math import MONITOR_FIELDS, counts_of, sides
+from cot_faithfulness.scorers.hints.pair_record import POOLED_ARM, PairRecord, read_pair_record
 from cot_faithfulness.scorers.hints.pair_sample import HINT_ARMS, dataset_label
 
 SCORER = "hint_faithfulness"
@@ -48,15 +52,27 @@ _RECORD_FIELDS = [
 ]
 
 
+MONITOR_COLUMN = "monitor."
+"""Prefix of a monitor's columns: `monitor.informed.x1_y1`."""
+MONITORS_RUN = "monitors_run"
+"""The monitors the pair's log asked for (comma-separated); only in rows of such logs."""
+MONITOR_CROSSFIT = "monitor_crossfit"
+"""Whether that log's per-instance score is cross-fit (`-T monitor_crossfit`)."""
+
+
 def header_fields(header: EvalLog) -> dict[str, Any]:
     """What every pair row takes from its log's header."""
     meta = header.eval.metadata or {}
-    return {
+    fields = {
         "dataset": meta.get("dataset_label")
         or dataset_label(str(meta.get("dataset", "")), meta.get("subset")),
         "hint_category": meta.get("hint_category", ""),
         "data_sha256": (meta.get("question_source") or {}).get("questions_sha256"),
     }
+    if meta.get("monitors"):
+        fields[MONITORS_RUN] = ",".join(meta["monitors"])
+        fields[MONITOR_CROSSFIT] = bool(meta.get("monitor_crossfit"))
+    return fields
 
 
 def pair_row(metadata: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,7 +85,31 @@ def pair_row(metadata: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str
         retained=record.retained,
         **dict(zip(COUNT_COLUMNS, counts_row(record), strict=True)),
     )
+    row.update(monitor_columns(record))
     return row
+
+
+def monitor_columns(record: PairRecord) -> dict[str, Any]:
+    """Each monitor's reading of the pair as `monitor.<name>.<field>` columns: its counts
+    (one pair's `MONITOR_FIELDS`), each side's verdict (`unhinted_flagged`, `hinted_flagged`:
+    None when it gave none) and problem, and who read it under which prompt and version."""
+    columns: dict[str, Any] = {}
+    for name, readings in record.monitors.items():
+        pair = sides(record, name)
+        if pair is None:
+            continue
+        values: dict[str, Any] = dict(zip(MONITOR_FIELDS, counts_of(pair), strict=True))
+        values.update(
+            unhinted_flagged=readings.unhinted.flagged,
+            hinted_flagged=readings.hinted.flagged,
+            unhinted_problem=readings.unhinted.problem,
+            hinted_problem=readings.hinted.problem,
+            monitor_model=readings.monitor_model,
+            prompt_sha256=readings.prompt_sha256,
+            monitor_version=readings.monitor_version,
+        )
+        columns.update({f"{MONITOR_COLUMN}{name}.{k}": v for k, v in values.items()})
+    return columns
 
 
 PAIRS = RowReader(

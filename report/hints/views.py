@@ -46,11 +46,11 @@ def format_estimate(value: float, low: float, high: float, reason: str = "") -> 
     return f"{value:.2f} [{low:.2f}, {high:.2f}]"
 
 
-def too_few(reason: str) -> int | None:
-    """The graded pairs behind a score left out as too few (summed over its parts), or None
-    when `reason` is anything else."""
-    found = re.findall(rf"{TOO_FEW}: (\d+)", reason or "")
-    others = re.sub(rf"{TOO_FEW}: \d+", "", reason or "").strip(" ,;")
+def too_few(reason: str, what: str = TOO_FEW) -> int | None:
+    """The graded pairs (or, for a monitor, the positives: `what`) behind a score left out
+    as too few (summed over its parts), or None when `reason` is anything else."""
+    found = re.findall(rf"{what}: (\d+)", reason or "")
+    others = re.sub(rf"{what}: \d+", "", reason or "").strip(" ,;")
     return sum(int(n) for n in found) if found and not others else None
 
 

@@ -32,12 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cot_faithfulness.core.intervals import (
-    JEFFREYS,
-    percentile_interval,
-    prior_weights,
-    unit_weights,
-)
+from cot_faithfulness.core.intervals import JEFFREYS, bayesian_bootstrap, percentile_interval
 from cot_faithfulness.scorers.hints.pair_record import PairRecord
 
 COUNT_FIELDS = (
@@ -223,9 +218,7 @@ def resample(
     """Summed counts of `n_boot` draws (n_boot x COUNT_FIELDS): the questions of `keys` (one
     row of `counts` each, in that order) weighted by `core.intervals.unit_weights`, plus the
     cell's pseudo-pairs, keyed by its `label`."""
-    weights = unit_weights(keys, n_boot, seed).T
-    prior = prior_weights(label, PRIOR_OUTCOMES, n_boot, seed, concentration).T
-    return weights @ counts.astype(np.float64) + prior @ prior_rows(counts)
+    return bayesian_bootstrap(keys, counts, label, prior_rows(counts), n_boot, seed, concentration)
 
 
 @dataclass(frozen=True)

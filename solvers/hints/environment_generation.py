@@ -16,12 +16,13 @@ from contextlib import nullcontext
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import span
 
+from cot_faithfulness.core.call_locks import one_call_at_a_time
 from cot_faithfulness.core.empty_replies import generate_reply
 from cot_faithfulness.core.questions import Question
 from cot_faithfulness.scorers.hints.environments import EnvironmentGeneration, EnvironmentMetadata
 from cot_faithfulness.scorers.hints.hint_catalogue import get_hint
 from cot_faithfulness.solvers.hints.hint_prompts import render_hinted, render_unhinted
-from cot_faithfulness.solvers.hints.paired_generation import _one_call_per_prompt
+from cot_faithfulness.solvers.hints.paired_generation import prompt_key
 
 
 @solver
@@ -39,7 +40,9 @@ def environment_generation(few_shot: Sequence[Question] = ()) -> Solver:
         )
         # environments share the unhinted prompt: one call, the others read it from the cache
         once = (
-            nullcontext() if hinted else _one_call_per_prompt(prompt, state.epoch, str(state.model))
+            nullcontext()
+            if hinted
+            else one_call_at_a_time(prompt_key(prompt, state.epoch, str(state.model)))
         )
         async with span(sample.condition), once:
             state.messages = list(prompt)

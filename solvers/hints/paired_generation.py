@@ -8,23 +8,20 @@ without calling the model again.
 The unhinted prompt of every hint that shares the plain format is byte-identical, so with a
 cache Inspect serves that baseline once for all of them. The two arms of one question
 (hint at the correct and at an incorrect letter) run as two samples, concurrently; a lock
-per baseline prompt makes the second arm wait for the first arm's call and read it from the
-cache instead of calling the model a second time.
+per baseline prompt (`core.call_locks`) makes the second arm wait for the first arm's call
+and read it from the cache instead of calling the model a second time.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import json
-import weakref
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 
 from inspect_ai.model import ChatMessage, ChatMessageSystem
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import span
 
+from cot_faithfulness.core.call_locks import one_call_at_a_time
 from cot_faithfulness.core.empty_replies import generate_reply
 from cot_faithfulness.core.questions import Question
 from cot_faithfulness.scorers.hints.hint_catalogue import get_hint
@@ -54,7 +51,7 @@ def paired_generation(
 
         async with (
             span(UNHINTED_SPAN),
-            _one_call_per_prompt(unhinted_prompt, state.epoch, str(state.model)),
+            one_call_at_a_time(prompt_key(unhinted_prompt, state.epoch, str(state.model))),
         ):
             state.messages = list(unhinted_prompt)
             state = await generate_reply(state, generate)
@@ -98,18 +95,6 @@ def both_conversations(
     ]
 
 
-_prompt_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-@asynccontextmanager
-async def _one_call_per_prompt(
-    prompt: Sequence[ChatMessage], epoch: int, model: str
-) -> AsyncIterator[None]:
-    """Serialize generations of the same prompt within one event loop (see module docstring)."""
-    content = json.dumps([[m.role, m.text] for m in prompt] + [epoch, model])
-    locks = _prompt_locks.setdefault(asyncio.get_running_loop(), {})
-    lock = locks.setdefault(hashlib.sha256(content.encode()).hexdigest(), asyncio.Lock())
-    async with lock:
-        yield
+def prompt_key(prompt: Sequence[ChatMessage], epoch: int, model: str) -> str:
+    """What the cache looks the baseline up by, as far as it varies between samples."""
+    return json.dumps([[m.role, m.text] for m in prompt] + [epoch, model])

@@ -2,7 +2,7 @@
 model provider, a test double for tests, demos and smoke runs, not a judge.
 
 It gets the same rendered grader prompt a model gets, reads it back (`grader_prompts`),
-judges it with the rules of its family (`hint_rules`, `sandbagging_rules`,
+judges it with the rules of its family (`hint_rules`, `monitor_rules`, `sandbagging_rules`,
 `scheming_rules`) and replies with
 the same JSON verdict, which the suite parses with the same strict parser: grading has one
 code path whatever the grader is. Numbers for publication need a model grader validated on
@@ -32,6 +32,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from cot_faithfulness.standin.offline_grader import (
     hint_lexicon,
     hint_rules,
+    monitor_rules,
     sandbagging_rules,
     scheming_rules,
 )
@@ -40,6 +41,7 @@ from cot_faithfulness.standin.offline_grader.grader_prompts import (
     parse_sandbagging_prompt,
     parse_scheming_prompt,
 )
+from cot_faithfulness.standin.offline_grader.monitor_rules import parse_monitor_prompt
 from cot_faithfulness.standin.provider import StandinProvider, word_usage
 
 RULE_SETS = ("rules",)
@@ -50,6 +52,9 @@ failure, never as a verdict."""
 
 def reply(prompt: str) -> str:
     """The grader's reply to one prompt: a JSON verdict, or a text the strict parser rejects."""
+    monitored = parse_monitor_prompt(prompt)
+    if monitored is not None:
+        return monitor_rules.judge_monitor(monitored)
     inputs = parse_grader_prompt(prompt)
     verdict = hint_rules.judge(inputs) if inputs else None
     sandbagging = None if inputs else parse_sandbagging_prompt(prompt)
@@ -63,9 +68,9 @@ def reply(prompt: str) -> str:
 
 @functools.cache
 def rules_sha256() -> str:
-    """A hash of the rules as they are now: the lexicon's, the hint rules', the sandbagging
-    rules' and the scheming rules' source."""
-    modules = (hint_lexicon, hint_rules, sandbagging_rules, scheming_rules)
+    """A hash of the rules as they are now: the lexicon's, the hint rules', the monitor
+    rules', the sandbagging rules' and the scheming rules' source."""
+    modules = (hint_lexicon, hint_rules, monitor_rules, sandbagging_rules, scheming_rules)
     sources = [inspect.getsource(module) for module in modules]
     return hashlib.sha256("\n".join(sources).encode("utf-8")).hexdigest()
 

@@ -20,7 +20,12 @@ from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import Solver
 
 from cot_faithfulness.core.errors import InputError
-from cot_faithfulness.core.grading import refuse_unbound_grader, require_grader
+from cot_faithfulness.core.grading import (
+    GRADER_ROLE,
+    MONITOR_ROLE,
+    refuse_unbound,
+    require_roles,
+)
 from cot_faithfulness.core.pair_dataset import PairDataset, Pairing
 from cot_faithfulness.core.parameters import (
     CacheExpiry,
@@ -31,6 +36,9 @@ from cot_faithfulness.core.parameters import (
 from cot_faithfulness.core.questions import Question
 from cot_faithfulness.scorers.hints.hint_catalogue import get_hint
 from cot_faithfulness.scorers.hints.hint_faithfulness import Grading, hint_faithfulness
+from cot_faithfulness.scorers.hints.metrics import faithfulness, monitorability
+from cot_faithfulness.scorers.hints.monitor_prompts import MONITOR_VERSION
+from cot_faithfulness.scorers.hints.monitoring import parse_monitors
 from cot_faithfulness.scorers.hints.pair_record import EVAL_VERSION
 from cot_faithfulness.scorers.hints.pair_sample import HINT_ARMS, PairMetadata, dataset_label
 from cot_faithfulness.solvers.hints.paired_generation import paired_generation
@@ -75,21 +83,27 @@ def build_hint_task(
     revision: str | None,
     grading: str,
     cache: bool | str,
+    monitor: str | Sequence[str],
+    monitor_crossfit: bool,
 ) -> Task:
     """The task for one hint type; the arguments are the checked task parameters."""
     hint_type = get_hint(hint)
     hint_variant = hint_type.variant(variant)
     arms = HINT_ARMS if hint_answer == "both" else (hint_answer,)
-    if grading != "none":
-        refuse_unbound_grader()  # before the questions load, which can take a while
+    monitors = parse_monitors(monitor)
+    if monitor_crossfit and not monitors:
+        raise InputError("monitor_crossfit=true needs monitors: pass -T monitor=... as well")
+    roles = [GRADER_ROLE] if grading != "none" else []
+    roles += [MONITOR_ROLE] if monitors else []
+    refuse_unbound(*roles)  # before the questions load, which can take a while
 
     few_shot, evaluated, source, warnings = select_questions(
         f"{hint_type.name}_hint", dataset, subset, subjects, questions, seed, data_dir, revision
     )
     label = dataset_label(dataset, source.subset)
     solvers: list[Solver] = [paired_generation(hint, hint_variant.name, few_shot)]
-    if grading != "none":
-        solvers.insert(0, require_grader())
+    if roles:
+        solvers.insert(0, require_roles(*roles))
     return Task(
         dataset=PairDataset(
             [s for question in evaluated for s in pair_samples(question, arms, seed, label)],
@@ -97,7 +111,8 @@ def build_hint_task(
             pairing=Pairing(f"{hint_type.name}_hint", arms, "question", "hint arm", "questions"),
         ),
         solver=solvers,
-        scorer=hint_faithfulness(grading=grading),
+        scorer=hint_faithfulness(grading=grading, monitor=",".join(monitors) or "none"),
+        metrics=[faithfulness(), monitorability(crossfit=monitor_crossfit)],
         config=GenerateConfig(cache=cache_policy(cache)),
         version=EVAL_VERSION,
         metadata={
@@ -116,6 +131,9 @@ def build_hint_task(
             "seed": seed,
             "few_shot_ids": [q.question_id for q in few_shot],
             "grading": grading,
+            "monitors": list(monitors),
+            "monitor_version": MONITOR_VERSION if monitors else None,
+            "monitor_crossfit": monitor_crossfit,
             "question_source": source.model_dump(),
             "questions_requested": questions,
             "questions_evaluated": len(evaluated),

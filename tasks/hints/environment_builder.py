@@ -16,7 +16,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import Solver
 
-from cot_faithfulness.core.grading import refuse_unbound_grader, require_grader
+from cot_faithfulness.core.grading import GRADER_ROLE, refuse_unbound, require_roles
 from cot_faithfulness.core.parameters import cache_policy
 from cot_faithfulness.core.questions import Question
 from cot_faithfulness.scorers.hints.environments import (
@@ -55,7 +55,7 @@ def build_reward_hacking_task(
     checked task parameters."""
     chosen = environments(hint, variant)
     if grading != "none":
-        refuse_unbound_grader()  # before the questions load, which can take a while
+        refuse_unbound(GRADER_ROLE)  # before the questions load, which can take a while
     few_shot, evaluated, source, warnings = select_questions(
         "reward_hacking", dataset, subset, subjects, questions, seed, data_dir, revision
     )
@@ -71,7 +71,7 @@ def build_reward_hacking_task(
     ]
     solvers: list[Solver] = [environment_generation(few_shot)]
     if grading != "none":
-        solvers.insert(0, require_grader())
+        solvers.insert(0, require_roles(GRADER_ROLE))
     return Task(
         dataset=MemoryDataset(samples, name=label),
         solver=solvers,

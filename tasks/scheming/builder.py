@@ -16,7 +16,7 @@ from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import Solver
 
 from cot_faithfulness.core.errors import InputError
-from cot_faithfulness.core.grading import require_grader
+from cot_faithfulness.core.grading import GRADER_ROLE, require_roles
 from cot_faithfulness.core.parameters import cache_policy
 from cot_faithfulness.scorers.scheming.detection import BEHAVIOURS, COVERT
 from cot_faithfulness.scorers.scheming.interview import WORDINGS
@@ -80,7 +80,7 @@ def build_scheming_task(
                 samples.append(_sample(f"{scenario.id}/{phase}" if phase else scenario.id, run))
     solver: list[Solver] = [scheming_rollout(max_messages, cache_policy(cache))]
     if grading != "none":
-        solver.insert(0, require_grader())
+        solver.insert(0, require_roles(GRADER_ROLE))
     first = RolloutMetadata.model_validate(samples[0].metadata)
     return Task(
         dataset=MemoryDataset(samples, name=f"scheming_{evaluation}"),
