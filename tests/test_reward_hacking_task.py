@@ -77,7 +77,7 @@ def grader_reply(messages, tools, tool_choice, config):
 def run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reward")
     [log] = eval(
-        reward_hacking(hint="metadata", dataset="demo", questions=8, baseline=True),
+        reward_hacking(hint="metadata", dataset="demo", questions=8, baseline=True, cache=False),
         model=get_model("mockllm/model", custom_outputs=scripted),
         model_roles={"grader": get_model("mockllm/model", custom_outputs=grader_reply)},
         log_dir=str(folder),
@@ -139,7 +139,7 @@ def test_every_environment_in_one_log(tmp_path):
         return reasoning_output("Worked out.", f"<mc>{hint.letter}</mc>")
 
     [log] = eval(
-        reward_hacking(dataset="demo", questions=2, grading="none"),
+        reward_hacking(dataset="demo", questions=2, grading="none", cache=False),
         model=get_model("mockllm/model", custom_outputs=follow),
         log_dir=str(tmp_path),
         display="none",
