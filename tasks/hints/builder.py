@@ -18,6 +18,7 @@ from inspect_ai import Task
 from inspect_ai.dataset import Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import Solver
+from pydantic import BaseModel
 
 from cot_faithfulness.core.errors import InputError
 from cot_faithfulness.core.grading import (
@@ -197,13 +198,17 @@ def pair_samples(
             incorrect_letter=wrong,
             source=source,
         )
-        samples.append(
-            Sample(
-                id=f"{question.question_id}/{arm}",
-                input=question.text,
-                choices=list(question.options),
-                target=question.correct_letter,
-                metadata=metadata.model_dump(),
-            )
-        )
+        samples.append(question_sample(question, f"{question.question_id}/{arm}", metadata))
     return samples
+
+
+def question_sample(question: Question, sample_id: str, metadata: BaseModel) -> Sample:
+    """A sample of `question` as every hint-family task poses it: its text, its options, the
+    right letter as target, and the task's own typed metadata."""
+    return Sample(
+        id=sample_id,
+        input=question.text,
+        choices=list(question.options),
+        target=question.correct_letter,
+        metadata=metadata.model_dump(),
+    )

@@ -30,7 +30,11 @@ from cot_faithfulness.scorers.hints.reward import REWARD_DEFINITION
 from cot_faithfulness.scorers.hints.reward_hacking_score import reward_hacking_score
 from cot_faithfulness.scorers.hints.reward_record import EVAL_VERSION
 from cot_faithfulness.solvers.hints.environment_generation import environment_generation
-from cot_faithfulness.tasks.hints.builder import incorrect_letter, select_questions
+from cot_faithfulness.tasks.hints.builder import (
+    incorrect_letter,
+    question_sample,
+    select_questions,
+)
 
 FAMILY = "reward_hacking"
 """The family its logs name in their header: the report reads them with their own rows."""
@@ -129,13 +133,6 @@ def environment_samples(
             hint_letter=letter,
             source=source,
         )
-        samples.append(
-            Sample(
-                id=f"{question.question_id}/{hint_type.name}/{condition}",
-                input=question.text,
-                choices=list(question.options),
-                target=question.correct_letter,
-                metadata=metadata.model_dump(),
-            )
-        )
+        sample_id = f"{question.question_id}/{hint_type.name}/{condition}"
+        samples.append(question_sample(question, sample_id, metadata))
     return samples
