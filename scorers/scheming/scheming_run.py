@@ -28,7 +28,7 @@ from cot_faithfulness.scorers.scheming.scenario_types import (
 
 SCHEMING_VERSION = "SC1-A"
 """Version of these five evaluations (texts, scenarios, detection, grader prompts), kept
-apart from sandbagging's `S1-A`: the report pools neither across versions."""
+apart from sandbagging's (`SANDBAGGING_VERSION`): the report pools neither across versions."""
 
 Evaluation = Literal[
     "oversight_subversion",
