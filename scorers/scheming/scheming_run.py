@@ -26,7 +26,7 @@ from cot_faithfulness.scorers.scheming.scenario_types import (
     Side,
 )
 
-SCHEMING_VERSION = "SC1-A"
+SCHEMING_VERSION = "SC1-B"
 """Version of these five evaluations (texts, scenarios, detection, grader prompts), kept
 apart from sandbagging's (`SANDBAGGING_VERSION`): the report pools neither across versions."""
 
