@@ -227,13 +227,17 @@ def _monitorability(monitors: MonitorTables) -> list[str]:
         "### Every average",
         "",
         markdown_table(monitor_aggregate_view(monitors.aggregates)),
-        "",
-        "### What the chain of thought adds: informed minus answer only",
-        "",
-        "On the same pairs, resampled alike (a paired interval); `*`: the interval excludes 0.",
-        "",
-        markdown_table(cot_contribution_view(monitors.cot_contribution)),
     ]
+    if not monitors.cot_contribution.empty:  # only where informed and answer_only both ran
+        parts += [
+            "",
+            "### What the chain of thought adds: informed minus answer only",
+            "",
+            "On the same pairs, resampled alike (a paired interval); `*`: the interval "
+            "excludes 0.",
+            "",
+            markdown_table(cot_contribution_view(monitors.cot_contribution)),
+        ]
     if not monitors.differences.empty:
         parts += [
             "",

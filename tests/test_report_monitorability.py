@@ -461,6 +461,23 @@ def test_no_monitor_no_monitor_section_anywhere(tmp_path):
     assert MONITOR_FIGURE not in [path.name for path in figures]
 
 
+def test_one_monitor_alone_writes_every_output_without_the_contribution(tmp_path):
+    """Without both informed and answer_only there is no chain-of-thought contribution:
+    every output is still written, and none shows an empty contribution table."""
+    blind_only = [
+        Pair(**{**p.__dict__, "monitors": tuple(m for m in p.monitors if m[0] == "blind")})
+        for p in A_METADATA
+    ]
+    (tmp_path / "logs").mkdir()
+    write_log(tmp_path / "logs", A, "metadata", blind_only)
+    report = build_report([str(tmp_path / "logs")], n_boot=50)
+    assert report.monitors.cot_contribution.empty and not report.monitors.cells.empty
+    write_files(report, tmp_path / "out", {"csv", "json", "md"}, [])
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    assert "## Monitorability" in markdown and "informed minus answer only" not in markdown
+    assert "informed - answer_only" not in terminal(report)
+
+
 def test_every_output_has_the_monitor_tables(report, tmp_path):
     written = write_files(report, tmp_path, {"csv", "json", "md"}, [])
     names = {path.name for path in written}
