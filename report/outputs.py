@@ -233,8 +233,7 @@ def _monitorability(monitors: MonitorTables) -> list[str]:
             "",
             "### What the chain of thought adds: informed minus answer only",
             "",
-            "On the same pairs, resampled alike (a paired interval); `*`: the interval "
-            "excludes 0.",
+            "On the same pairs, resampled alike (a paired interval); `*`: the interval excludes 0.",
             "",
             markdown_table(cot_contribution_view(monitors.cot_contribution)),
         ]

@@ -283,7 +283,7 @@ def _monitorability(report: Report, width: int) -> list[Text | Table]:
         for row in rows.itertuples(index=False):
             table.add_row(*(str(v) for v in row[2:]))
         parts.append(table)
-    if monitors.differences["significant"].any():
+    if view["A - B [95% CI]"].str.endswith(" *").any():  # only a star shown needs its key
         parts.append(Text("* = the difference's 95% interval excludes 0"))
     return parts
 
