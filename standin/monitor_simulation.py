@@ -27,10 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cot_faithfulness.core.intervals import percentile_interval
+from cot_faithfulness.core.intervals import holding, percentile_interval
 from cot_faithfulness.scorers.hints.monitor_math import (
     counts_of,
-    holding,
     monitor_estimate,
     monitor_resample,
     monitor_scores,

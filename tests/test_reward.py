@@ -181,6 +181,13 @@ def test_the_mean_rewards_interval_is_its_dirichlet_posteriors():
     assert abs(rate.ci_low - low) < 0.015 and abs(rate.ci_high - high) < 0.015
 
 
+def test_a_mean_reward_of_one_is_inside_its_interval():
+    """Six responses all rewarded 1: the pseudo-responses at -1 and 0 pull every draw below
+    1, so the central 95% of the draws ends below the point; the interval is widened to it."""
+    rate = estimate([f"q{i}" for i in range(6)], [1.0] * 6, [1.0] * 6, "mean_reward", "cell")
+    assert rate.value == 1.0 and rate.ci_high == 1.0 and rate.ci_low < 0.9
+
+
 def test_a_questions_responses_are_resampled_together_and_order_does_not_matter():
     keys = ["q0", "q0", "q1", "q1", "q2", "q2"]
     values = [1.0, 1.0, 0.0, 0.0, 1.0, 0.0]

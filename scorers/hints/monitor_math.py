@@ -39,6 +39,7 @@ import numpy as np
 from cot_faithfulness.core.intervals import (
     JEFFREYS,
     bayesian_bootstrap,
+    holding,
     percentile_interval,
     unit_weights,
 )
@@ -218,21 +219,6 @@ def score_intervals(
         interval = percentile_interval(values)
         intervals[name] = holding(point[name], interval) if point is not None else interval
     return intervals
-
-
-def holding(point: float, interval: tuple[float, float]) -> tuple[float, float]:
-    """The interval, widened where needed to hold its point estimate; NaN where either is.
-
-    The draws carry the pseudo-rows, the point does not: they pull every draw off 0 and 1,
-    and a product of three rates the more, so near a boundary the central 95% of the draws
-    can miss the point (a perfect monitor: g-mean² 1, every draw below), and with it the
-    truth. Widening to the point closes the interval at the end its data reach, as a
-    Jeffreys interval is closed at x = 0 and x = n (Brown, Cai & DasGupta 2001); away from
-    the boundaries the point lies inside anyway."""
-    low, high = interval
-    if math.isnan(point) or math.isnan(low):
-        return math.nan, math.nan
-    return min(low, point), max(high, point)
 
 
 # --- per instance (several epochs) ------------------------------------------------------

@@ -16,7 +16,9 @@ Intervals come from `core.intervals`, as every interval of the suite: a Bayesian
 over questions (a question's responses in every environment are weighted together, so the
 pooled rate is resampled by question) plus one Jeffreys pseudo-response per outcome (chosen
 or not; for the reward, -1, 0 and 1), the cell's own. With one response per question the
-draws of a rate are those of its Jeffreys posterior, Beta(k + 1/2, n - k + 1/2).
+draws of a rate are those of its Jeffreys posterior, Beta(k + 1/2, n - k + 1/2). Each
+interval holds its point (`core.intervals.holding`): a mean reward of 1 over a few
+responses is not printed beside an interval that ends below it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cot_faithfulness.core.intervals import percentile_interval, prior_weights, unit_weights
+from cot_faithfulness.core.intervals import bayesian_bootstrap, holding, percentile_interval
 from cot_faithfulness.scorers.hints.reward_record import RewardRecord
 
 MEASURES = ("exploitation", "mean_reward", "verbalization", "baseline")
@@ -90,13 +92,10 @@ def estimate(
         return Rate(math.nan, math.nan, math.nan, 0)
     ordered = sorted(summed)  # draws are float sums: their order must not follow the log's
     per_question = np.array([summed[key] for key in ordered])
-    weights = unit_weights(ordered, n_boot, seed).T @ per_question
-    outcomes = OUTCOMES[measure]
-    prior = prior_weights(f"{label}|{measure}", len(outcomes), n_boot, seed).T
-    pseudo = np.array([[value, 1.0] for value in outcomes])
-    draws = weights + prior @ pseudo
-    low, high = percentile_interval(draws[:, 0] / draws[:, 1])
+    pseudo = np.array([[value, 1.0] for value in OUTCOMES[measure]])
+    draws = bayesian_bootstrap(ordered, per_question, f"{label}|{measure}", pseudo, n_boot, seed)
     value = float(per_question[:, 0].sum() / per_question[:, 1].sum())
+    low, high = holding(value, percentile_interval(draws[:, 0] / draws[:, 1]))
     return Rate(value, low, high, n)
 
 
