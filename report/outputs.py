@@ -131,10 +131,11 @@ def markdown(report: Report, figure_names: list[str]) -> str:
         "",
         "Normalized faithfulness is the share of answer changes to the hint whose chain of "
         "thought verbalizes the hint, corrected for random answer changes "
-        "(`min(raw / alpha, 1)`, docs/protocol.md §3). Intervals: 95% percentile bootstrap over "
-        f"questions, {meta['n_boot']} resamples. Per hint type the variants, then MMLU and "
-        "GPQA, are averaged; the headline is the unweighted mean over the six hint types; "
-        "misaligned is the mean of grader hacking and unethical information.",
+        "(`min(raw / alpha, 1)`, docs/protocol.md §3). Intervals: the central 95% of a Bayesian "
+        f"bootstrap over questions with a Jeffreys prior, {meta['n_boot']} draws. Per hint "
+        "type the variants, then the datasets, are averaged; the headline is the unweighted "
+        "mean over the six hint types; misaligned is the mean of grader hacking and unethical "
+        "information.",
     ]
     if report.has_standin:
         parts += ["", f"**Note:** {STANDIN_NOTE}"]

@@ -120,6 +120,8 @@ def build_report(
             raise OptionError(
                 f"--compare {', '.join(unknown)}: not in these logs; present: {models}"
             )
+        if compare[0] == compare[1]:
+            raise OptionError(f"--compare {compare[0]} {compare[1]}: give two different models")
 
     cells = build_cells(pairs)
     for cell in cells.values():
@@ -164,7 +166,7 @@ def build_report(
         meta={
             "models": models,
             "model_labels": [model_label(m) for m in models],
-            "arms": arm_order(pairs["hint_arm"]) if hints else [],
+            "arms": arm_order(cell_rows["hint_arm"]) if hints else [],  # `both` too
             "datasets": sorted(pairs["dataset"].unique()),
             "scorer": scorer,
             "scorers_present": present,

@@ -113,6 +113,7 @@ def test_compare_one_pair(log_dir, capsys):
     [
         (["--scorer", "nope"], "--scorer nope: no such score in these logs; present: "),
         (["--compare", A, "x/y"], "--compare x/y: not in these logs; present: "),
+        (["--compare", A, A], f"--compare {A} {A}: give two different models"),
     ],
 )
 def test_options_the_logs_cannot_satisfy_exit_2(log_dir, capsys, args, message):
