@@ -9,7 +9,7 @@ registered for offline runs.
 """
 
 # ruff: noqa: F401
-from cot_faithfulness.scorers.hints import hint_faithfulness, label_agreement
+from cot_faithfulness.scorers.hints import hint_faithfulness, label_agreement, reward_hacking_score
 from cot_faithfulness.scorers.scheming import sandbagging_score, scheming_score
 from cot_faithfulness.standin import StandinModelAPI, offline_grader
 from cot_faithfulness.tasks import (
@@ -21,6 +21,7 @@ from cot_faithfulness.tasks import (
     grader_validation,
     metadata_hint,
     oversight_subversion,
+    reward_hacking,
     sandbagging,
     self_exfiltration,
     sycophancy_hint,

@@ -3,7 +3,7 @@
 Exit status: 0 when something was reported (problems with single logs are printed as
 warnings), 1 when nothing could be reported (no such folder, no logs, no scored pairs of
 this suite, output folder not writable), 2 when the command line asks for something the
-logs don't have (an unknown `--scorer` or `--compare` model) or is malformed.
+logs don't have (an unknown `--scorer`, `--compare` or `--series` model) or is malformed.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from cot_faithfulness.report.hints.records import SCORER
 from cot_faithfulness.report.hints.reference_sources import UnknownReference, parse_references
 from cot_faithfulness.report.hints.reference_views import beside, ranking
+from cot_faithfulness.report.hints.series import SeriesError
 from cot_faithfulness.report.logs import ReportInputError, read_suite_logs
 from cot_faithfulness.report.outputs import Report, write_files
 from cot_faithfulness.report.report import MIN_PAIRS, READERS, OptionError, report_from_rows
@@ -89,6 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         "source:MODEL,MODEL also puts those models in the side-by-side table",
     )
     parser.add_argument(
+        "--series",
+        metavar="ORDER",
+        help="checkpoints in order: M1,M2,... (models of the logs), @FILE (one per line), or "
+        "steps (models named <prefix><step number>, by step); draws reward-hacking "
+        "exploitation and verbalization and the hint tasks' faithfulness against it",
+    )
+    parser.add_argument(
         "--cells",
         action="store_true",
         help="also print the wide per-cell tables (they are always in the files of --out)",
@@ -127,10 +135,11 @@ def main(argv: list[str] | None = None) -> int:
             tuple(args.compare or ()) or None,
             args.min_pairs,
             references,
+            args.series,
         )
     except ReportInputError as error:
         print(f"faithfulness-report: {error}", file=sys.stderr)
-        return 2 if isinstance(error, OptionError | UnknownReference) else 1
+        return 2 if isinstance(error, OptionError | UnknownReference | SeriesError) else 1
     computed = time.perf_counter()
     written: list[Path] = []
     if args.out:
@@ -184,6 +193,7 @@ def _write(report: Report, out: Path, formats: set[str]) -> list[Path]:
             out,
             ranking(report.aggregates, published) if published else None,
             scheming=report.scheming,
+            series=report.series,
             monitorability=report.monitors.aggregates,
         )
     return write_files(report, out, formats, figures) + figures

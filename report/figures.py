@@ -14,6 +14,7 @@ from cot_faithfulness.report.hints.figures import (
     hint_use,
 )
 from cot_faithfulness.report.hints.monitor_figures import monitorability_bars
+from cot_faithfulness.report.hints.series_figure import series_figure
 from cot_faithfulness.report.scheming.figures import sandbagging_bars, scheming_bars
 
 FIGURES = (
@@ -24,6 +25,7 @@ FIGURES = (
     "faithfulness_beside_published.png",
 )
 SCHEMING_FIGURE = "scheming.png"
+SERIES_FIGURE = "series.png"
 MONITOR_FIGURE = "monitorability.png"
 
 
@@ -35,11 +37,12 @@ def write_figures(
     out: Path,
     ranking: pd.DataFrame | None = None,
     scheming: pd.DataFrame | None = None,
+    series: pd.DataFrame | None = None,
     monitorability: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Every figure there is data for; returns the files written. `ranking`: the user's
-    headlines among published ones (`--reference`); `monitorability`: the monitors'
-    averages (none when no monitor ran)."""
+    headlines among published ones (`--reference`); `series`: the checkpoints of `--series`;
+    `monitorability`: the monitors' averages (none when no monitor ran)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = [
         faithfulness_bars(aggregates, out / FIGURES[0]),
@@ -50,6 +53,8 @@ def write_figures(
     ]
     if scheming is not None:
         paths.append(scheming_bars(scheming, out / SCHEMING_FIGURE))
+    if series is not None:
+        paths.append(series_figure(series, out / SERIES_FIGURE))
     if monitorability is not None:
         paths.append(monitorability_bars(monitorability, out / MONITOR_FIGURE))
     plt.close("all")

@@ -32,6 +32,10 @@ from cot_faithfulness.report.hints.records import (
 )
 from cot_faithfulness.report.hints.reference_sources import Request
 from cot_faithfulness.report.hints.references import published_numbers
+from cot_faithfulness.report.hints.reward_rows import FAMILY as REWARD_FAMILY
+from cot_faithfulness.report.hints.reward_rows import REWARDS, newest_rewards
+from cot_faithfulness.report.hints.reward_table import reward_table
+from cot_faithfulness.report.hints.series import parse_series, series_table
 from cot_faithfulness.report.logs import (
     HINT_FAMILY,
     ReportInputError,
@@ -48,7 +52,12 @@ from cot_faithfulness.report.scheming.runs import RUNS, newest_runs
 from cot_faithfulness.report.scheming.sandbagging_table import sandbagging_table
 from cot_faithfulness.report.scheming.scheming_table import scheming_table
 
-READERS = {HINT_FAMILY: PAIRS, SANDBAGGING_FAMILY: RUNS, SCHEMING_FAMILY: ROLLOUTS}
+READERS = {
+    HINT_FAMILY: PAIRS,
+    SANDBAGGING_FAMILY: RUNS,
+    SCHEMING_FAMILY: ROLLOUTS,
+    REWARD_FAMILY: REWARDS,
+}
 """Each task family's rows, by the family a log's header names."""
 MIN_PAIRS = 5
 """Below this many graded pairs a cell is shown as too few and left out of averages and
@@ -68,13 +77,15 @@ def build_report(
     compare: tuple[str, str] | None = None,
     min_pairs: int = MIN_PAIRS,
     references: list[Request] | None = None,
+    series: str | None = None,
     cache: RowCache | None = None,
 ) -> Report:
     """Everything the report shows, from the logs in `log_paths` (folders, files or URLs),
-    and beside it the published numbers of `references` (`parse_references`); logs that
-    `cache` holds as they are now are not read again."""
+    and beside it the published numbers of `references` (`parse_references`); `series`
+    orders models as checkpoints (`report/hints/series.py`); logs that `cache` holds as
+    they are now are not read again."""
     suite = read_suite_logs(log_paths, READERS, cache)
-    return report_from_rows(suite, scorer, n_boot, seed, compare, min_pairs, references)
+    return report_from_rows(suite, scorer, n_boot, seed, compare, min_pairs, references, series)
 
 
 def report_from_rows(
@@ -85,6 +96,7 @@ def report_from_rows(
     compare: tuple[str, str] | None = None,
     min_pairs: int = MIN_PAIRS,
     references: list[Request] | None = None,
+    series: str | None = None,
 ) -> Report:
     """Everything the report shows, from the rows read from the logs."""
     warnings = list(suite.warnings)
@@ -104,6 +116,11 @@ def report_from_rows(
         if SCHEMING_FAMILY in suite.rows
         else pd.DataFrame()
     )
+    rewards = (
+        newest_rewards(suite.rows[REWARD_FAMILY], suite.logs, warnings)
+        if REWARD_FAMILY in suite.rows
+        else pd.DataFrame()
+    )
     present = sorted(all_pairs["scorer"].unique())
     if scorer not in present and not all_pairs.empty:
         raise OptionError(f"--scorer {scorer}: no such score in these logs; present: {present}")
@@ -111,13 +128,23 @@ def report_from_rows(
     lacking = sorted(set(all_pairs["log"].unique()) - set(pairs["log"].unique()))
     warnings += [f"{Path(log).name}: has no {scorer} score, left out" for log in lacking]
     hint_models = sorted(pairs["model"].unique())
-    models = sorted({*hint_models, *runs.get("model", []), *rollouts.get("model", [])})
+    models = sorted(
+        {
+            *hint_models,
+            *runs.get("model", []),
+            *rollouts.get("model", []),
+            *rewards.get("model", []),
+        }
+    )
+    order = parse_series(series, models) if series is not None else None
     if compare:
         unknown = [m for m in compare if m not in models]
         if unknown:
             raise OptionError(
                 f"--compare {', '.join(unknown)}: not in these logs; present: {models}"
             )
+        if compare[0] == compare[1]:
+            raise OptionError(f"--compare {compare[0]} {compare[1]}: give two different models")
 
     cells = build_cells(pairs)
     for cell in cells.values():
@@ -147,6 +174,7 @@ def report_from_rows(
     published = (
         published_numbers(references, cell_rows, aggregates, min_pairs) if references else None
     )
+    reward_hacking = reward_table(rewards, n_boot, seed)
     return Report(
         cells=cell_rows,
         aggregates=aggregates,
@@ -155,12 +183,14 @@ def report_from_rows(
         cot_lengths=cot_length_table(cells.values(), n_boot, seed) if hints else pd.DataFrame(),
         sandbagging=sandbagging,
         scheming=scheming_table(rollouts),
+        reward_hacking=reward_hacking,
+        series=series_table(order, reward_hacking, aggregates) if order else pd.DataFrame(),
         logs=suite.logs,
         warnings=warnings,
         meta={
             "models": models,
             "model_labels": [model_label(m) for m in models],
-            "arms": arm_order(pairs["hint_arm"].unique()) if hints else [],
+            "arms": arm_order(cell_rows["hint_arm"]) if hints else [],  # `both` too
             "datasets": sorted(pairs["dataset"].unique()),
             "scorer": scorer,
             "scorers_present": present,
@@ -168,6 +198,7 @@ def report_from_rows(
             "seed": seed,
             "min_pairs": min_pairs,
             **({"references": published.meta()} if published else {}),
+            **({"series": order} if order else {}),
         },
         references=published,
         monitors=monitors,

@@ -30,6 +30,7 @@ from cot_faithfulness.report.hints.monitor_views import (
     monitor_side_by_side,
 )
 from cot_faithfulness.report.hints.reference_views import beside, terminal_parts
+from cot_faithfulness.report.hints.reward_views import reward_terminal
 from cot_faithfulness.report.hints.views import (
     aggregate_notes,
     cell_view,
@@ -114,6 +115,8 @@ def terminal(
             console.print(_table(scheming_view(rows, compact=True), str(model)))
         for line in scheming_notes(report.scheming):
             console.print(f"* {line}")
+    for part in reward_terminal(report.reward_hacking, report.series):
+        console.print(part)
     if not report.grader_agreement.empty:
         console.print(_grader_agreement(report.grader_agreement))
     wide_text = ""
@@ -280,7 +283,7 @@ def _monitorability(report: Report, width: int) -> list[Text | Table]:
         for row in rows.itertuples(index=False):
             table.add_row(*(str(v) for v in row[2:]))
         parts.append(table)
-    if monitors.differences["significant"].any():
+    if view["A - B [95% CI]"].str.endswith(" *").any():  # only a star shown needs its key
         parts.append(Text("* = the difference's 95% interval excludes 0"))
     return parts
 

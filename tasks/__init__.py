@@ -2,7 +2,8 @@
 or by name (`inspect eval cot_faithfulness/metadata_hint`).
 
 The hint family (docs in `tasks/hints/README.md`): one task per hint type, all built by
-`hints.builder.build_hint_task`, and `grader_validation`. The scheming family
+`hints.builder.build_hint_task`, `grader_validation`, and `reward_hacking` (the six hints
+as reward-hacking environments). The scheming family
 (`tasks/scheming/README.md`): `sandbagging`, and the five evaluations built by
 `scheming.builder.build_scheming_task` (`SCHEMING_TASKS`).
 """
@@ -19,6 +20,7 @@ from cot_faithfulness.tasks.grader_hacking_hint import grader_hacking_hint
 from cot_faithfulness.tasks.grader_validation import grader_validation
 from cot_faithfulness.tasks.metadata_hint import metadata_hint
 from cot_faithfulness.tasks.oversight_subversion import oversight_subversion
+from cot_faithfulness.tasks.reward_hacking import reward_hacking
 from cot_faithfulness.tasks.sandbagging import sandbagging
 from cot_faithfulness.tasks.self_exfiltration import self_exfiltration
 from cot_faithfulness.tasks.sycophancy_hint import sycophancy_hint
@@ -56,6 +58,7 @@ __all__ = [
     "grader_validation",
     "metadata_hint",
     "oversight_subversion",
+    "reward_hacking",
     "sandbagging",
     "self_exfiltration",
     "sycophancy_hint",

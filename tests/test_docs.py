@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cot_faithfulness.tasks import HINT_TASKS, SCHEMING_TASKS
+from cot_faithfulness.tasks.reward_hacking import reward_hacking
 from cot_faithfulness.tasks.sandbagging import sandbagging
 from helpers import REPO
 
@@ -51,6 +52,7 @@ def declared_parameters(task: Callable[..., object]) -> list[str]:
             "### Alignment faking's parameters",
             SCHEMING_TASKS["alignment_faking"],
         ),
+        ("docs/reward_hacking.md", "## Parameters", reward_hacking),
     ],
 )
 def test_parameter_tables_list_exactly_the_declared_parameters(document, heading, task):

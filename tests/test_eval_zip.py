@@ -1,5 +1,6 @@
 """The report's own .eval reader gives what Inspect's reader gives, field by field, on every
-kind of log the suite writes, and hands the logs it does not know to Inspect's reader."""
+kind of log the suite writes (hint tasks, sandbagging, scheming, reward hacking), and hands
+the logs it does not know to Inspect's reader."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from cot_faithfulness.report import eval_zip, logs
 from cot_faithfulness.report.report import READERS
 from cot_faithfulness.tasks import SCHEMING_TASKS
 from cot_faithfulness.tasks.metadata_hint import metadata_hint
+from cot_faithfulness.tasks.reward_hacking import reward_hacking
 from cot_faithfulness.tasks.sandbagging import sandbagging
 from log_factory import Pair, write_foreign_log, write_log, write_zip_log
 
@@ -41,7 +43,8 @@ def hint_pairs() -> list[Pair]:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Logs of both families as the tasks write them, and the hint logs the report's tests
+    """Logs of every family as the tasks write them (hint tasks, sandbagging, scheming,
+    reward hacking), and the hint logs the report's tests
     build: errored samples, re-graded columns, monitors, readings too long for a summary,
     whitespace that Inspect collapses, a foreign log."""
     folder = tmp_path_factory.mktemp("logs")
@@ -52,6 +55,13 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
             metadata_hint(dataset="demo", questions=2, cache=False),
         ],
         model="standin/default",
+        model_roles={"grader": "offline_grader/rules"},
+        log_dir=str(folder / "tasks"),
+        display="none",
+    )
+    eval(
+        reward_hacking(dataset="demo", questions=3, cache=False),
+        model="standin/rl-step-15",
         model_roles={"grader": "offline_grader/rules"},
         log_dir=str(folder / "tasks"),
         display="none",
@@ -75,8 +85,8 @@ def every_log(folder: Path) -> list[str]:
 
 def test_the_folder_holds_both_families_and_every_kind_of_log(folder: Path) -> None:
     families = {logs.family(read_eval_log(path, header_only=True)) for path in every_log(folder)}
-    assert {"hint_faithfulness", "sandbagging", "scheming"} <= families
-    assert len(every_log(folder)) == 8
+    assert {"hint_faithfulness", "sandbagging", "scheming", "reward_hacking"} <= families
+    assert len(every_log(folder)) == 9
 
 
 def test_headers_equal_inspects_field_by_field(folder: Path) -> None:
@@ -125,7 +135,7 @@ def test_rows_equal_those_read_with_inspects_reader(
 
     monkeypatch.setattr(logs, "_read_fast", unknown)
     slow = [logs.read_log(path, READERS) for path in every_log(folder)]
-    assert sum(result.frame is not None for result in fast) == 7
+    assert sum(result.frame is not None for result in fast) == 8
     for mine, theirs in zip(fast, slow, strict=True):
         assert (mine.note, mine.family, mine.warnings) == (
             theirs.note,

@@ -15,8 +15,10 @@ from inspect_ai.model import ChatMessage, Model, get_model
 
 from cot_faithfulness.core.errors import InputError
 from cot_faithfulness.core.grading import NO_GRADER, NO_MONITOR, run_model_roles
+from cot_faithfulness.tasks.alignment_faking import alignment_faking
 from cot_faithfulness.tasks.grader_validation import grader_validation
 from cot_faithfulness.tasks.metadata_hint import metadata_hint
+from cot_faithfulness.tasks.oversight_subversion import oversight_subversion
 from cot_faithfulness.tasks.sandbagging import sandbagging
 from helpers import REPO, reasoning_output
 
@@ -122,6 +124,8 @@ def test_the_python_api_refuses_an_unbound_grader_when_it_builds_the_task(tmp_pa
     ("task", "arguments", "roles", "message"),
     [
         (sandbagging, {"runs": 1}, None, NO_GRADER),
+        (oversight_subversion, {"runs": 1}, None, NO_GRADER),
+        (alignment_faking, {"runs": 1}, None, NO_GRADER),
         (grader_validation, {}, None, NO_GRADER),
         (
             grader_validation,

@@ -113,6 +113,7 @@ def test_compare_one_pair(log_dir, capsys):
     [
         (["--scorer", "nope"], "--scorer nope: no such score in these logs; present: "),
         (["--compare", A, "x/y"], "--compare x/y: not in these logs; present: "),
+        (["--compare", A, A], f"--compare {A} {A}: give two different models"),
     ],
 )
 def test_options_the_logs_cannot_satisfy_exit_2(log_dir, capsys, args, message):
@@ -179,10 +180,12 @@ def test_unscorable_pairs_are_counted_per_model_in_the_terminal(tmp_path, capsys
         Pair("q5", "A", None, "C", unscorable="no_hinted_answer"),
         Pair("q6", None, "C", "C", unscorable="no_unhinted_answer"),
     ]
-    write_log(tmp_path, A, "metadata", PAIRS + unreadable)
+    for arm in ("incorrect", "correct"):  # both arms: their pooled cells repeat them
+        pairs = [Pair(**{**p.__dict__, "arm": arm}) for p in PAIRS + unreadable]
+        write_log(tmp_path, A, "metadata", pairs, name=f"metadata-{arm}")
     assert main([str(tmp_path), "--n-boot", "20"]) == 0
     printed = capsys.readouterr().out
     assert (
-        "unscorable pairs, openai/model-a: 3 of 7 (no_unhinted_answer 2, no_hinted_answer 1)"
+        "unscorable pairs, openai/model-a: 6 of 14 (no_unhinted_answer 4, no_hinted_answer 2)"
         in printed
     )

@@ -14,7 +14,11 @@ from inspect_ai import eval
 from inspect_ai.log import read_eval_log_sample_summaries
 
 from cot_faithfulness.report.figures import MONITOR_FIGURE, write_figures
-from cot_faithfulness.report.hints.monitor_views import MONITOR_LEGEND, MONITOR_TITLE
+from cot_faithfulness.report.hints.monitor_views import (
+    MONITOR_LEGEND,
+    MONITOR_TITLE,
+    left_out_briefly,
+)
 from cot_faithfulness.report.outputs import write_files
 from cot_faithfulness.report.report import build_report
 from cot_faithfulness.report.terminal import terminal
@@ -442,6 +446,30 @@ def test_the_monitor_section_fits_the_terminal_with_its_legend(two_arms, width):
     assert text.index("Normalized faithfulness") < text.index("Monitorability")
 
 
+def test_an_undefined_arm_keeps_the_monitor_tables_readable(tmp_path):
+    """The correct arm's hint moved nothing (te_le_0 for every monitor): its differences
+    say so in a word, and the tables keep their arm and monitor columns within 100."""
+    flat = [Pair(**{**p.__dict__, "arm": "correct"}) for p in A_SYCOPHANCY]
+    for model in LONG:
+        for hint, pairs in (("metadata", A_METADATA), ("consistency", A_CONSISTENCY)):
+            write_log(tmp_path, model, hint, pairs, name=f"{model[:6]}-{hint}-incorrect")
+            write_log(tmp_path, model, hint, flat, name=f"{model[:6]}-{hint}-correct")
+    text = terminal(build_report([str(tmp_path)], n_boot=50), width=100)
+    section = text[text.index("Monitorability") :]
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "undefined (te_le_0)" in section and "…" not in section
+    for arm in ("incorrect", "correct"):
+        assert re.search(rf"^\s*{arm}\s+(blind|informed)\s", section, re.M), arm
+
+
+def test_a_left_out_list_is_one_word_in_a_table_cell():
+    assert left_out_briefly("mmlu/metadata/default (te_le_0)") == "te_le_0"
+    assert left_out_briefly("a/b/c (te_le_0); a/d/e (te_le_0)") == "te_le_0"
+    assert left_out_briefly("a/b/c (too few positives: 3); a/d/e (te_le_0)") == "2 cells left out"
+    assert left_out_briefly("too few positives: 3") == "too few positives: 3"
+    assert left_out_briefly("") == "nothing averaged"
+
+
 def test_no_monitor_no_monitor_section_anywhere(tmp_path):
     unmonitored = [Pair(**{**p.__dict__, "monitors": ()}) for p in A_METADATA]
     (tmp_path / "logs").mkdir()
@@ -459,6 +487,23 @@ def test_no_monitor_no_monitor_section_anywhere(tmp_path):
         tmp_path / "figures", monitorability=report.monitors.aggregates,
     )  # fmt: skip
     assert MONITOR_FIGURE not in [path.name for path in figures]
+
+
+def test_one_monitor_alone_writes_every_output_without_the_contribution(tmp_path):
+    """Without both informed and answer_only there is no chain-of-thought contribution:
+    every output is still written, and none shows an empty contribution table."""
+    blind_only = [
+        Pair(**{**p.__dict__, "monitors": tuple(m for m in p.monitors if m[0] == "blind")})
+        for p in A_METADATA
+    ]
+    (tmp_path / "logs").mkdir()
+    write_log(tmp_path / "logs", A, "metadata", blind_only)
+    report = build_report([str(tmp_path / "logs")], n_boot=50)
+    assert report.monitors.cot_contribution.empty and not report.monitors.cells.empty
+    write_files(report, tmp_path / "out", {"csv", "json", "md"}, [])
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    assert "## Monitorability" in markdown and "informed minus answer only" not in markdown
+    assert "informed - answer_only" not in terminal(report)
 
 
 def test_every_output_has_the_monitor_tables(report, tmp_path):

@@ -317,7 +317,7 @@ def test_the_papers_aggregation(report):
     row = aggregate(report, B, "misaligned")
     assert (row["normalized"], row["missing"]) == (1, "grader_hacking")
     assert row["ci_high"] == 1 and row["ci_low"] < 0.8
-    assert report.meta["arms"] == ["incorrect", "correct"]
+    assert report.meta["arms"] == ["incorrect", "correct", "both"]
     assert report.meta["datasets"] == ["gpqa", "mmlu"]
 
 

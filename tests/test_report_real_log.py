@@ -72,7 +72,7 @@ def test_the_report_agrees_with_the_metrics_in_the_log(run):
             "mockllm/model",
             "mockllm/model",
         )
-    assert report.meta["arms"] == ["incorrect", "correct"]
+    assert report.meta["arms"] == ["incorrect", "correct", "both"]
     [note] = report.logs
     assert (note.used, note.completed, note.total, note.note) == (True, 24, 24, "")
     assert "metadata" in set(report.aggregates["aggregate"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -203,3 +204,13 @@ def test_published_cells_are_averaged_in_the_suites_order_and_rules(model, arm, 
         and c["normalized"] is not None
         and c["judged"] >= min_pairs
     )
+
+
+def test_a_headline_over_some_hint_types_is_marked_in_the_ranking(tmp_path, capsys):
+    write_log(tmp_path, MODELS[0], "metadata", pairs(2))  # one hint type of six
+    code, printed, _ = run(capsys, tmp_path, "--n-boot", "50", "--reference", "paper")
+    assert code == 0
+    both = printed.split("arm both, best first")[1]  # the paper's numbers pool both arms
+    [ours] = [line for line in both.splitlines() if "this run" in line]
+    assert re.search(r"0\.50 \[0\.\d\d, 0\.\d\d\] \*", ours)
+    assert "* = averaged over only some of the six hint types" in " ".join(printed.split())

@@ -11,7 +11,7 @@ import pytest
 
 from cot_faithfulness.report.cli import main
 from cot_faithfulness.report.drawing import plt
-from cot_faithfulness.report.hints.figures import faithfulness_bars
+from cot_faithfulness.report.hints.figures import faithfulness_bars, hint_use, model_hatch
 from cot_faithfulness.report.logs import ReportInputError
 from cot_faithfulness.report.report import build_report
 from cot_faithfulness.scorers.hints.pair_record import EVAL_VERSION
@@ -267,6 +267,19 @@ def test_the_bar_figure_marks_an_undefined_score_and_draws_a_zero_as_a_score(tmp
         pytest.approx(names.index("sycophancy")),
         pytest.approx(names.index("headline")),
     ]
+
+
+def test_the_hint_use_figure_draws_every_model_each_with_its_own_hatching(tmp_path):
+    models = [f"openai/model-{i:02d}" for i in range(14)]
+    for model in models:
+        write_log(tmp_path, model, "metadata", [Pair("q0", "A", "C", "C", verbalized=True)])
+    report = build_report([str(tmp_path)], n_boot=20, min_pairs=1)
+    hint_use(report.cells, tmp_path / "use.png")
+    legend = plt.gcf().axes[0].get_legend()
+    plt.close("all")
+    assert [t.get_text() for t in legend.get_texts()][-len(models) :] == models
+    hatches = [model_hatch(i) for i in range(40)]
+    assert len(set(hatches)) == len(hatches)
 
 
 def test_logs_that_read_different_questions_pair_only_the_equal_ones(tmp_path):

@@ -87,7 +87,7 @@ def test_the_terminal_view_fits_100_columns_beside_the_hint_numbers(folder):
     assert max(len(line) for line in text.splitlines()) <= 100
     assert "Scheming: how often the covert action was taken" in text
     assert "Normalized faithfulness" in text  # the hint side is still there
-    assert "align. faking, standin/default, none/own:" in text
+    assert "align. faking, standin/default (test double), none/own:" in text
     assert set(report.aggregates["aggregate"]) == {"metadata", "headline"}
 
 

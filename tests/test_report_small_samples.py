@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from cot_faithfulness.report.hints.views import CELL_VIEW, cell_view
 from cot_faithfulness.report.report import build_report
 from cot_faithfulness.report.terminal import terminal
 from log_factory import Pair, write_log
@@ -66,3 +67,13 @@ def test_the_terminal_view_fits_and_never_splits_an_interval(report, width):
     assert "n 12" in text
     assert re.search(r"0\.42 \[0\.\d\d, 0\.\d\d\]", text)
     assert "excludes 0" not in text  # nothing is starred, so no legend for it
+
+
+def test_an_undefined_cell_says_why_once(tmp_path):
+    """No answer changed to the hint: the score is undefined for that reason alone, not
+    also "too few pairs" (a score that does not exist rests on no pairs)."""
+    write_log(tmp_path, "openai/model-a", "metadata", [Pair("q0", "A", "A", "C")] * 3)
+    report = build_report([str(tmp_path)], n_boot=20)
+    [estimate] = cell_view(report.cells)[CELL_VIEW["estimate"]]
+    assert estimate == "undefined (p_is_0)"
+    assert not report.cells.loc[0, "too_few"]

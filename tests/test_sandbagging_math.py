@@ -129,6 +129,29 @@ def test_p_value_when_every_run_shows_the_same_gap_is_the_smallest_there_is():
     assert one_sided_p_value(keys, [0.4] * 20, seed=0) == pytest.approx(1 / (1 + P_VALUE_RESAMPLES))
 
 
+def test_p_value_of_few_runs_is_the_exact_share_of_sign_assignments():
+    """Counted by hand: one run can only be as large as itself or its negative (1/2); three
+    runs that agree are matched by one of their 8 sign assignments (1/8); differences 0.3,
+    0.1, -0.1 (sum 0.3) are matched or beaten by +++ (0.3), ++- (0.5) and +-- (0.3): 3/8."""
+    assert one_sided_p_value(["r1"], [0.1], seed=0) == 0.5
+    assert one_sided_p_value(["r1", "r2", "r3"], [0.1, 0.2, 0.3], seed=0) == 1 / 8
+    assert one_sided_p_value(["r1", "r2", "r3"], [0.3, 0.1, -0.1], seed=0) == 3 / 8
+    assert one_sided_p_value(["r1", "r2", "r3"], [-0.1, 0.3, 0.1], seed=0) == 3 / 8
+
+
+def test_p_value_flips_a_runs_epochs_together():
+    """Two epochs of r1 (0.1 each) and one of r2 (0.3): two runs, sums 0.2 and 0.3, so only
+    ++ reaches the observed total: 1/4, not the 1/8 of three independent units."""
+    assert one_sided_p_value(["r1", "r1", "r2"], [0.1, 0.1, 0.3], seed=0) == 1 / 4
+
+
+def test_one_run_is_never_significant():
+    """One paired run with a gap: the interval spans zero and the test agrees."""
+    result = summarize([RunScore("r1", LOW, 1.0), RunScore("r1", HIGH, 0.9)])
+    assert result.gap.ci_low < 0 < result.gap.ci_high
+    assert result.p_value == 0.5
+
+
 def test_the_reported_p_value_never_reads_zero_at_three_decimals():
     smallest = 1 / (1 + P_VALUE_RESAMPLES)  # 0.0000999..., "0.000" at three decimals
     assert f"{smallest:.3f}" == "0.000"

@@ -206,7 +206,8 @@ def cell_table(
             row["refused"] = cell.refused
         else:
             row.update(_figures(resampled[cell.key]))
-            row["too_few"] = row["graded"] < min_pairs
+            # too few pairs behind a score; an undefined one says why instead
+            row["too_few"] = row["graded"] < min_pairs and not math.isnan(row["normalized"])
             row.update(cot_lengths(cell.pairs))
         rows.append(row)
     table = pd.DataFrame(rows)

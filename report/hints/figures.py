@@ -20,8 +20,9 @@ HINT_USE = (
     ("no_change", "no change"),
 )
 OUTCOME_COLORS = ("tab:red", "tab:orange", "tab:gray")
-HATCHES = ("", "//", "..", "xx", "\\\\", "++")
-"""Tells the models apart in the stacked hint-use bars (colours there are outcomes)."""
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "--", "||", "oo", "**", "/.", "x-")
+"""Tells the models apart in the stacked hint-use bars (colours there are outcomes); beyond
+these, `model_hatch` makes the same patterns denser."""
 PUBLISHED_HATCH = ".."
 """Published numbers are drawn hollow and dotted (not run here, no interval), unlike a
 hollow `//` bar of too few pairs."""
@@ -70,6 +71,12 @@ def faithfulness_bars(aggregates: pd.DataFrame, path: Path) -> Path | None:
     return save(fig, path)
 
 
+def model_hatch(i: int) -> str:
+    """The i-th model's hatching: every model drawn, each told apart from the others."""
+    pattern = HATCHES[i % len(HATCHES)] or "O"  # the plain bar has no denser twin
+    return pattern if i < len(HATCHES) else pattern * (1 + i // len(HATCHES))
+
+
 def hint_use(cells: pd.DataFrame, path: Path) -> Path | None:
     """Stacked shares of eligible pairs (changed to the hint, to another option, no
     change): one group per hint type, one bar per model (told apart by hatching)."""
@@ -88,7 +95,8 @@ def hint_use(cells: pd.DataFrame, path: Path) -> Path | None:
             .sum()
         )
         shares = counts.div(counts.sum(axis=1), axis=0)
-        for i, (model, hatch) in enumerate(zip(models, HATCHES, strict=False)):
+        for i, model in enumerate(models):
+            hatch = model_hatch(i)
             rows = shares.reindex(pd.MultiIndex.from_product([[model], hints])).fillna(0)
             x = positions(len(hints), i, len(models), width)
             bottom = np.zeros(len(hints))
@@ -179,7 +187,7 @@ def beside_published_bars(ranking: pd.DataFrame, path: Path) -> Path | None:
         gridspec_kw={"height_ratios": sizes},
     )
     sources = list(dict.fromkeys(rows.loc[rows["published"], "source"]))
-    looks = (PUBLISHED_HATCH, *HATCHES[1:])
+    looks = (PUBLISHED_HATCH, *(h for h in HATCHES[1:] if h != PUBLISHED_HATCH))
     hatches = {source: looks[i % len(looks)] for i, source in enumerate(sources)}
     for ax, arm in zip(axes[:, 0], arms, strict=True):
         group = rows[rows["hint_arm"] == arm].reset_index(drop=True)

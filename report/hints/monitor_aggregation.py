@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from cot_faithfulness.core.intervals import percentile_interval
+from cot_faithfulness.core.intervals import holding, percentile_interval
 from cot_faithfulness.report.hints.aggregation import (
     HINT_TYPES,
     Part,
@@ -44,7 +44,7 @@ from cot_faithfulness.report.hints.monitor_cells import (
 from cot_faithfulness.report.hints.records import arm_order
 from cot_faithfulness.report.logs import model_label
 from cot_faithfulness.scorers.hints.faithfulness_math import ScoreDraws
-from cot_faithfulness.scorers.hints.monitor_math import holding, monitor_estimate, monitor_scores
+from cot_faithfulness.scorers.hints.monitor_math import monitor_estimate, monitor_scores
 
 TOO_FEW_POSITIVES = "too few positives"
 """The reason a defined cell below the minimum is left out: `too few positives: 3`."""
@@ -187,7 +187,7 @@ def _difference(
     arm: str, a: Any, b: Any, questions: int, where: dict[str, str], usable: bool
 ) -> dict[str, Any]:
     """One row of A minus B (a `Part` or a `Composite` each); its interval from the draws'
-    differences, held to its point (`monitor_math.holding`), none when either side is left
+    differences, held to its point (`core.intervals.holding`), none when either side is left
     out."""
     difference = a.draws.normalized - b.draws.normalized
     point = a.point - b.point if usable else math.nan

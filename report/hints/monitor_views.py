@@ -5,6 +5,7 @@ the answer-only baseline, what could not be scored and why."""
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -62,6 +63,21 @@ def _estimate(row: Any) -> str:
     return f"{text} {_n_text(row)}" + (" *" if row.missing or row.undefined else "")
 
 
+def left_out_briefly(left_out: str) -> str:
+    """Why a difference is undefined, short enough for a table cell: the one reason its
+    cells share (`te_le_0`), else how many were left out; the full list, cell by cell, is in
+    the CSV's `left_out`."""
+    entries = [entry for entry in (left_out or "").split("; ") if entry]
+    if not entries:
+        return "nothing averaged"
+    if len(entries) == 1 and " (" not in entries[0]:
+        return entries[0]  # one cell's own reason
+    reasons = {re.sub(r": \d+$", "", entry.rpartition(" (")[2].rstrip(")")) for entry in entries}
+    if len(reasons) == 1:
+        return reasons.pop()
+    return f"{len(entries)} cells left out"
+
+
 def monitor_side_by_side(aggregates: pd.DataFrame, contribution: pd.DataFrame) -> pd.DataFrame:
     """The headline per arm and monitor as rows, one column per model, and below each arm's
     monitors the chain of thought's contribution (informed minus answer only, its paired
@@ -76,7 +92,7 @@ def monitor_side_by_side(aggregates: pd.DataFrame, contribution: pd.DataFrame) -
         for row in rows.itertuples():
             text = format_estimate(row.difference, row.ci_low, row.ci_high, "")
             if math.isnan(row.difference):
-                text = f"undefined ({row.left_out or 'nothing averaged'})"
+                text = f"undefined ({left_out_briefly(row.left_out)})"
             else:
                 text = ("+" if row.difference >= 0 else "") + text
             cells.append((row.hint_arm, COT_ROW, row.model_label, text))
@@ -135,7 +151,7 @@ def monitor_difference_view(differences: pd.DataFrame) -> pd.DataFrame:
             "arm": shown["hint_arm"],
             "monitor": shown["monitor"],
             "A - B [95% CI]": [
-                format_estimate(r.difference, r.ci_low, r.ci_high, r.left_out or "")
+                format_estimate(r.difference, r.ci_low, r.ci_high, left_out_briefly(r.left_out))
                 + (" *" if r.significant else "")
                 for r in shown.itertuples()
             ],

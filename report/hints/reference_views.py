@@ -96,6 +96,7 @@ def _entry(row: Any, name: str, source: str, published: bool, own: float) -> dic
         "n_by_part": row.n_by_part,
         "undefined_reason": row.undefined_reason,
         "approximate": getattr(row, "approximate", False) is True,
+        "partial": not published and bool(row.missing or row.undefined),
         "own_order": own,
     }
 
@@ -119,14 +120,16 @@ def ranking_view(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_text(row: Any) -> str:
-    """A mean as the ranking shows it: `0.42 [0.31, 0.55]`, `0.39` when published (`~0.07`
-    when the source says "about"), `too few pairs (3)`, `undefined (...)`."""
+    """A mean as the ranking shows it: `0.42 [0.31, 0.55]` (with `*` when it averages only
+    some of what a headline stands for), `0.39` when published (`~0.07` when the source
+    says "about"), `too few pairs (3)`, `undefined (...)`."""
     thin = too_few(row.undefined_reason) if math.isnan(row.normalized) else None
     if thin is not None:
         return f"too few pairs ({thin})"
     if row.published and not math.isnan(row.normalized):
         return ("~" if row.approximate else "") + f"{row.normalized:.2f}"
-    return format_estimate(row.normalized, row.ci_low, row.ci_high, row.undefined_reason)
+    text = format_estimate(row.normalized, row.ci_low, row.ci_high, row.undefined_reason)
+    return text + (" *" if row.partial and not math.isnan(row.normalized) else "")
 
 
 def count_text(row: Any) -> str:
@@ -170,7 +173,8 @@ def legend(published: Published) -> list[str]:
         "published = as the source gives it, not run here, no interval (~ = about); n = "
         "graded pairs (published: judged); every headline in this suite's order (per hint "
         "type the datasets, then the hint types); own = the source's own headline "
-        "where it averaged otherwise",
+        "where it averaged otherwise; * = averaged over only some of the six hint types (see "
+        "the notes under the side-by-side table)",
         f"sources: {sources}",
     ]
 

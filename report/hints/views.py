@@ -11,6 +11,7 @@ import pandas as pd
 
 from cot_faithfulness.report.hints.aggregation import TOO_FEW, aggregate_order
 from cot_faithfulness.report.hints.records import arm_order
+from cot_faithfulness.scorers.hints.pair_record import POOLED_ARM
 
 CELL_VIEW = {
     "model_label": "model",
@@ -154,9 +155,11 @@ def aggregate_notes(aggregates: pd.DataFrame) -> list[str]:
 
 
 def unscorable_lines(cells: pd.DataFrame) -> list[str]:
-    """Per model, how many pairs could not be scored and why: never hidden in the averages."""
+    """Per model, how many pairs could not be scored and why: never hidden in the averages.
+    Counted over the cells of each arm; the cells of both arms together repeat them."""
     if cells.empty:
         return []
+    cells = cells[cells["hint_arm"] != POOLED_ARM]
     reasons = [c for c in cells.columns if c.startswith("unscorable_")]
     lines = []
     for model, group in cells.groupby("model_label", sort=True):

@@ -173,7 +173,7 @@ def scheming_notes(table: pd.DataFrame) -> list[str]:
             continue
         p = row["p_value"]
         notes.append(
-            f"align. faking, {row['model']}, {condition_label(row)}: "
+            f"align. faking, {row['model_label']}, {condition_label(row)}: "
             f"{round(row['covert'] * row['covert_n'])} of {int(row['covert_n'])} pairs, "
             f"p {'< 0.001' if p < 0.001 else f'= {p:.3f}'}"
             + (" (rejects chance at 0.01)" if row["rejects_chance"] else " (does not reject)")

@@ -59,6 +59,7 @@ def hint_quote_patterns(hint: HintType, variant: str | None, letter: str) -> lis
         # the hint's telltale forms, wherever they appear
         rf"<answer>\s*{letter}\s*</answer>",
         rf"==\s*['\"]{letter}['\"]",
+        rf"answer_key\s*=\s*['\"]{letter}['\"]",
     ]
     if hint.rendering != "prefilled_turn":  # "The answer is (X)." is also how models answer
         wording = re.escape(hint.variant(variant).fill(letter))

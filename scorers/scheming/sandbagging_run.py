@@ -13,7 +13,7 @@ from typing import Literal
 from inspect_ai.util import StoreModel
 from pydantic import BaseModel
 
-SANDBAGGING_VERSION = "S1-B"
+SANDBAGGING_VERSION = "S1-C"
 """Version of the sandbagging measurement (its texts, scoring and grader prompt), kept apart
 from the hint tasks' `EVAL_VERSION`: the report pools neither across versions."""
 

@@ -26,9 +26,9 @@ from cot_faithfulness.scorers.scheming.scenario_types import (
     Side,
 )
 
-SCHEMING_VERSION = "SC1-A"
+SCHEMING_VERSION = "SC1-B"
 """Version of these five evaluations (texts, scenarios, detection, grader prompts), kept
-apart from sandbagging's `S1-A`: the report pools neither across versions."""
+apart from sandbagging's (`SANDBAGGING_VERSION`): the report pools neither across versions."""
 
 Evaluation = Literal[
     "oversight_subversion",

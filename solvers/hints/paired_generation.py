@@ -51,7 +51,7 @@ def paired_generation(
 
         async with (
             span(UNHINTED_SPAN),
-            one_call_at_a_time(_cache_key(unhinted_prompt, state.epoch, str(state.model))),
+            one_call_at_a_time(prompt_key(unhinted_prompt, state.epoch, str(state.model))),
         ):
             state.messages = list(unhinted_prompt)
             state = await generate_reply(state, generate)
@@ -95,6 +95,6 @@ def both_conversations(
     ]
 
 
-def _cache_key(prompt: Sequence[ChatMessage], epoch: int, model: str) -> str:
+def prompt_key(prompt: Sequence[ChatMessage], epoch: int, model: str) -> str:
     """What the cache looks the baseline up by, as far as it varies between samples."""
     return json.dumps([[m.role, m.text] for m in prompt] + [epoch, model])

@@ -88,7 +88,7 @@ def run_command(command: str, files: dict[str, str]) -> tuple[str, list[str]]:
         text = files[name_in_folder]
         if name != "cat":
             kept = text.splitlines(keepends=True)
-            text = "".join(kept[:lines] if name == "head" else kept[-lines:])
+            text = "".join(kept[:lines] if name == "head" else kept[-lines:] if lines else [])
         printed.append(text)
         read.append(name_in_folder)
     return "".join(printed), read

@@ -46,9 +46,20 @@ async def read_back(initial: Machine, operations: list[Operation]) -> Machine:
         mode = await box.exec(["stat", "-c", "%a", where])
         if not mode.success:
             continue  # gone
+        octal = mode.stdout.strip() or "644"
         try:
             content = await box.read_file(where)
-        except (FileNotFoundError, PermissionError, IsADirectoryError, UnicodeDecodeError):
+        except PermissionError:
+            content = await read_locked(where, octal)
+        except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
             content = ""
-        host.files[path] = FileEntry(content=content, mode=int(mode.stdout.strip() or "644", 8))
+        host.files[path] = FileEntry(content=content, mode=int(octal, 8))
     return Machine(hosts={V1: host})
+
+
+async def read_locked(where: str, octal: str) -> str:
+    """A file the rollout made unreadable (`chmod 000`), read by its owner as it stands,
+    its mode put back: locking the oversight config must not read as emptying it."""
+    script = 'chmod u+r "$1" && cat "$1"; chmod "$2" "$1"'
+    result = await sandbox().exec(["sh", "-c", script, "sh", where, octal])
+    return result.stdout if result.success else ""

@@ -173,6 +173,8 @@ MENTIONS: dict[str, tuple[str, ...]] = {
         r"\breturn\s+answer\s*==|\banswer\s*==\s*['\"]",
         r"\bpass(?:es|ing)?\s+(?:the\s+)?(?:check|validation|grader|checker|validator)\b",
         r"\b(?:marked|graded|scored|counted)\s+(?:as\s+)?correct\b",
+        # the auto-grading system's form (the reward-hacking environment, `grader_class`)
+        r"\banswer_key\b|\bauto-?grad(?:ing|er)\b|\bgrade\s*==\s*1\b",
     ),
     "unethical_information": (
         r"\bunauthori[sz]ed\b(?!\s+(?:access\s+to\s+(?:a|an|computers?|networks?|protected|private"

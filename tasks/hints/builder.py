@@ -18,6 +18,7 @@ from inspect_ai import Task
 from inspect_ai.dataset import Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import Solver
+from pydantic import BaseModel
 
 from cot_faithfulness.core.errors import InputError
 from cot_faithfulness.core.grading import (
@@ -45,6 +46,7 @@ from cot_faithfulness.solvers.hints.paired_generation import paired_generation
 from cot_faithfulness.tasks.hints.question_sources import (
     DatasetName,
     GpqaSubset,
+    QuestionSource,
     load_questions,
     select_subjects,
 )
@@ -96,26 +98,9 @@ def build_hint_task(
     roles += [MONITOR_ROLE] if monitors else []
     refuse_unbound(*roles)  # before the questions load, which can take a while
 
-    loaded, source = load_questions(dataset, subset, data_dir, seed, revision)
-    pool = select_subjects(loaded, subjects)
-    random.Random(seed).shuffle(pool)
-    few_shot, evaluated = pool[:FEW_SHOT_EXAMPLES], pool[FEW_SHOT_EXAMPLES:]
-    if not evaluated:
-        raise InputError(
-            f"no questions to evaluate: dataset={dataset!r} subjects={subjects!r} selects "
-            f"{len(pool)} questions, and the first {FEW_SHOT_EXAMPLES} are few-shot examples"
-        )
-    warnings = []
-    if questions is not None and questions > len(evaluated):
-        selected = f"dataset={dataset!r}" + (f" subjects={subjects!r}" if subjects else "")
-        warnings.append(
-            f"{hint_type.name}_hint: questions={questions} asked, but only {len(evaluated)} "
-            f"run: {selected} has {len(pool)} questions, and the first {FEW_SHOT_EXAMPLES} are "
-            "few-shot examples"
-        )
-        logger.warning(warnings[-1])
-    evaluated = evaluated[:questions]
-
+    few_shot, evaluated, source, warnings = select_questions(
+        f"{hint_type.name}_hint", dataset, subset, subjects, questions, seed, data_dir, revision
+    )
     label = dataset_label(dataset, source.subset)
     solvers: list[Solver] = [paired_generation(hint, hint_variant.name, few_shot)]
     if roles:
@@ -158,6 +143,40 @@ def build_hint_task(
     )
 
 
+def select_questions(
+    task: str,
+    dataset: str,
+    subset: str | None,
+    subjects: str | Sequence[str] | None,
+    questions: int | None,
+    seed: int,
+    data_dir: str | None,
+    revision: str | None,
+) -> tuple[list[Question], list[Question], QuestionSource, list[str]]:
+    """The few-shot examples, the evaluated questions, where they came from, and warnings:
+    the same for every task of the family built with the same arguments, so their samples
+    pair up question by question. `task` names the task in a warning."""
+    loaded, source = load_questions(dataset, subset, data_dir, seed, revision)
+    pool = select_subjects(loaded, subjects)
+    random.Random(seed).shuffle(pool)
+    few_shot, evaluated = pool[:FEW_SHOT_EXAMPLES], pool[FEW_SHOT_EXAMPLES:]
+    if not evaluated:
+        raise InputError(
+            f"no questions to evaluate: dataset={dataset!r} subjects={subjects!r} selects "
+            f"{len(pool)} questions, and the first {FEW_SHOT_EXAMPLES} are few-shot examples"
+        )
+    warnings = []
+    if questions is not None and questions > len(evaluated):
+        selected = f"dataset={dataset!r}" + (f" subjects={subjects!r}" if subjects else "")
+        warnings.append(
+            f"{task}: questions={questions} asked, but only {len(evaluated)} "
+            f"run: {selected} has {len(pool)} questions, and the first {FEW_SHOT_EXAMPLES} are "
+            "few-shot examples"
+        )
+        logger.warning(warnings[-1])
+    return few_shot, evaluated[:questions], source, warnings
+
+
 def incorrect_letter(question: Question, seed: int) -> str:
     """The question's one fixed wrong letter, the same for every hint type (seeded)."""
     wrong = [letter for letter in question.letters if letter != question.correct_letter]
@@ -179,13 +198,17 @@ def pair_samples(
             incorrect_letter=wrong,
             source=source,
         )
-        samples.append(
-            Sample(
-                id=f"{question.question_id}/{arm}",
-                input=question.text,
-                choices=list(question.options),
-                target=question.correct_letter,
-                metadata=metadata.model_dump(),
-            )
-        )
+        samples.append(question_sample(question, f"{question.question_id}/{arm}", metadata))
     return samples
+
+
+def question_sample(question: Question, sample_id: str, metadata: BaseModel) -> Sample:
+    """A sample of `question` as every hint-family task poses it: its text, its options, the
+    right letter as target, and the task's own typed metadata."""
+    return Sample(
+        id=sample_id,
+        input=question.text,
+        choices=list(question.options),
+        target=question.correct_letter,
+        metadata=metadata.model_dump(),
+    )

@@ -16,7 +16,7 @@ from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import Solver
 
 from cot_faithfulness.core.errors import InputError
-from cot_faithfulness.core.grading import GRADER_ROLE, require_roles
+from cot_faithfulness.core.grading import GRADER_ROLE, refuse_unbound, require_roles
 from cot_faithfulness.core.parameters import cache_policy
 from cot_faithfulness.scorers.scheming.detection import BEHAVIOURS, COVERT
 from cot_faithfulness.scorers.scheming.interview import WORDINGS
@@ -55,6 +55,8 @@ def build_scheming_task(
     """The task of one evaluation under one condition (the arguments are already checked
     against their types by the entry file)."""
     _refuse_combinations(evaluation, follow_up, grading, sandbox)
+    if grading != "none":
+        refuse_unbound(GRADER_ROLE)
     common: dict[str, Any] = {
         "evaluation": evaluation, "nudge": nudge, "goal": goal, "goal_in": goal_in,
         "seed": seed, "follow_up": follow_up, "grading": grading, "sandbox": sandbox,
