@@ -113,8 +113,11 @@ class PairRecord(VerdictFields):
     @model_validator(mode="before")
     @classmethod
     def _gather_monitors(cls, data: Any) -> Any:
-        """The monitors' readings from their own metadata keys (`metadata`)."""
-        if not isinstance(data, Mapping) or not any(str(k).startswith(MONITOR_KEY) for k in data):
+        """The monitors' readings from their own metadata keys (`metadata`). Whether any key
+        is a monitor's is asked of all keys joined at once: a record is read a million times
+        in a large report."""
+        keys = "\x00" + "\x00".join(map(str, data)) if isinstance(data, Mapping) else ""
+        if f"\x00{MONITOR_KEY}" not in keys:
             return data
         gathered = dict(data.get("monitors") or {})
         rest = {}
