@@ -1,6 +1,6 @@
-""".eval logs read straight from their zip members: `header.json` and `summaries.json`,
-parsed with orjson, keeping of each sample summary only what the report reads (its id,
-epoch, error and the metadata of the score columns asked for).
+""".eval logs read straight from their zip members: `summaries.json` parsed with orjson
+(`header.json`, small, with the standard library), keeping of each sample summary only what
+the report reads (its id, epoch, error and the metadata of the score columns asked for).
 
 Inspect's own reader validates every summary into pydantic objects and re-shortens every
 metadata string; at a million samples that is minutes. This reader gives the same values
@@ -79,8 +79,9 @@ def read_header(archive: ZipMembers) -> EvalLog:
     if not archive.has(HEADER) or not archive.has(SUMMARIES):
         raise NotKnown("no header.json or summaries.json: a log still being written")
     data = json.loads(archive.read(HEADER))
-    if not isinstance(data, dict) or data.get("version") not in KNOWN_VERSIONS:
-        raise NotKnown(f"log format version {data.get('version')!r}")
+    version = data.get("version") if isinstance(data, dict) else None
+    if version not in KNOWN_VERSIONS:
+        raise NotKnown(f"log format version {version!r}")
     return EvalLog.model_validate(data, context=get_deserializing_context())
 
 
