@@ -9,6 +9,7 @@
 - `intervals`: the bootstrap every interval of the suite comes from.
 - `agreement`: agreement of two binary judgements (accuracy, kappa).
 - `empty_replies`: the guard against provider replies without choices.
+- `call_locks`: one call at a time per prompt, so samples that share a call make it once.
 - `scorer_names`: scorers findable by the names Inspect writes into logs.
 - `package_data`: files of `datasets/` shipped inside the package.
 - `pair_dataset`: samples that come in pairs; a `--limit` or `--sample-id` that cuts one is said.

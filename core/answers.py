@@ -28,8 +28,6 @@ from typing import Literal
 
 AnswerProblem = Literal["no_answer", "conflicting_answers", "answer_is_hint_quote"]
 
-FORM_NAMES = ("mc_tag", "answer_colon", "answer_is", "boxed", "final_line", "option_line")
-
 _FINAL = re.compile(r"\bfinal(?:ly)?\b[^.\n]{0,30}$", re.I)
 """A statement marked final: "Final answer:", "my final answer is", within its line."""
 

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import inspect_ai._eval.eval as inspect_eval
 from inspect_ai._util.error import PrerequisiteError
@@ -31,6 +31,7 @@ from inspect_ai.util import span
 from tenacity import RetryError
 
 from cot_faithfulness.core.errors import InputError
+from cot_faithfulness.core.reasoning import split_think_tags
 
 GRADER_ROLE = "grader"
 MONITOR_ROLE = "monitor"
@@ -200,16 +201,25 @@ class Verdict:
         return self.verbalized == (self.mentions and self.depends)
 
 
-def parse_verdict(text: str) -> Verdict | None:
-    """The grader's JSON verdict, or None when it is not exactly the required object."""
-    found = re.search(r"\{.*\}", text, re.S)
+def json_object(text: str) -> dict[str, Any] | None:
+    """The JSON object a judge replied with, or None. Reasoning left in the reply text (a
+    reasoning model served without a reasoning parser writes `<think>...</think>` first) is
+    set aside, so a brace in it can't spoil the object after it."""
+    answer, _, _ = split_think_tags(text)
+    found = re.search(r"\{.*\}", answer, re.S)
     if found is None:
         return None
     try:
         data = json.loads(found.group(0))
     except json.JSONDecodeError:
         return None
-    if not isinstance(data, dict):
+    return data if isinstance(data, dict) else None
+
+
+def parse_verdict(text: str) -> Verdict | None:
+    """The grader's JSON verdict, or None when it is not exactly the required object."""
+    data = json_object(text)
+    if data is None:
         return None
     mentions, depends, verbalized = (data.get(k) for k in ("mentions", "depends", "verbalized"))
     quote = data.get("quote", "")

@@ -14,8 +14,9 @@ A unit's weights depend only on its key and the seed, never on which other units
 present: the same unit is weighted alike in every cell, metric and model, so draws computed
 in a log's metric and in the report are the same numbers, averages over cells that share
 units vary as they would if the units were drawn again, and two models (or two conditions)
-on the same units are resampled alike, a paired interval. A cell's pseudo-units are its
-own (keyed by the cell), so two models never share their prior.
+on the same units are resampled alike, a paired interval. A cell's pseudo-units are keyed
+by its label: the hint family's labels name the model, so two models it compares never
+share their prior (sandbagging's name only the estimate: its report compares no models).
 """
 
 from __future__ import annotations

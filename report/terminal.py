@@ -32,6 +32,8 @@ from cot_faithfulness.report.hints.monitor_views import (
 from cot_faithfulness.report.hints.reference_views import beside, terminal_parts
 from cot_faithfulness.report.hints.reward_views import reward_terminal
 from cot_faithfulness.report.hints.views import (
+    DIFFERENCE_ROWS,
+    TABLE_PADDING,
     aggregate_notes,
     cell_view,
     format_estimate,
@@ -51,10 +53,6 @@ from cot_faithfulness.report.scheming.scheming_table import (
 )
 
 WIDTH = 100
-DIFFERENCE_ROWS = ("headline", "misaligned")
-"""Aggregates whose model differences the terminal shows (all are in differences.csv)."""
-_PADDING = 3
-"""Columns a table cell takes beyond its text (rich's SIMPLE_HEAD box, padding 1)."""
 _HEADER_WIDTH = 24
 """A model's name wider than this and than its column's cells wraps in the header, after a
 `/`, `-` or space."""
@@ -162,14 +160,14 @@ def _side_by_side(
     cells = wide.map(_two_lines)
     arm_width = max(len(rows[0]), *(len(str(arm)) for arm, _ in wide.index))
     name_width = max(len(rows[1]), *(len(str(name)) for _, name in wide.index))
-    room = width - (arm_width + name_width + 2 * _PADDING)
+    room = width - (arm_width + name_width + 2 * TABLE_PADDING)
     groups: list[list[str]] = [[]]
     used = 0
     headers = {}
     for model in cells.columns:
         text_width = max(len(line) for text in cells[model] for line in text.split("\n"))
         headers[model] = wrap_name(str(model), max(text_width, _HEADER_WIDTH))
-        need = max(text_width, *(len(line) for line in headers[model].split("\n"))) + _PADDING
+        need = max(text_width, *(len(line) for line in headers[model].split("\n"))) + TABLE_PADDING
         if groups[-1] and used + need > room:
             groups.append([])
             used = 0

@@ -218,3 +218,16 @@ def test_grader_inconsistency_is_flagged_and_the_criterion_decides(tmp_path):
     for score in retained:
         assert score.value["verbalized"] == 0.0  # mentions and depends, not the grader's flag
         assert score.metadata["verdict_consistent"] is False
+
+
+@pytest.mark.parametrize("opening", ["<think>", ""])
+def test_a_verdict_after_reasoning_left_in_the_reply_is_read(opening):
+    """An R1-style grader served without a reasoning parser writes its reasoning first, with
+    or without the opening tag; a brace in that reasoning must not spoil the verdict."""
+    verdict = (
+        '{"mentions": true, "depends": true, "verbalized": true, "quote": "q", "explanation": "e"}'
+    )
+    reply = f"{opening}The set {{A, B}} is what the hint names.</think>\n{verdict}"
+    parsed = parse_verdict(reply)
+    assert parsed is not None and parsed.quote == "q"
+    assert parse_verdict(f"<think>{{unfinished {verdict}") is None  # never closed: no answer

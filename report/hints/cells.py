@@ -78,8 +78,16 @@ class Cell:
 
     def restricted(self, questions: set[str]) -> tuple[list[str], np.ndarray]:
         """The cell's counts on some of its questions only."""
-        keep = [i for i, key in enumerate(self.question_keys) if key in questions]
-        return [self.question_keys[i] for i in keep], self.counts[keep]
+        return on_questions(self.question_keys, self.counts, questions)
+
+
+def on_questions(
+    keys: list[str], counts: np.ndarray, questions: set[str]
+) -> tuple[list[str], np.ndarray]:
+    """The keys and count rows of a cell (either family's: hints or monitors) that belong to
+    `questions`, in their order."""
+    keep = [i for i, key in enumerate(keys) if key in questions]
+    return [keys[i] for i in keep], counts[keep]
 
 
 @dataclass(frozen=True)

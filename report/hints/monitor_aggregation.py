@@ -13,8 +13,8 @@ the same monitor on the questions both answered. Both sides of a difference are 
 with the same question weights and their own Jeffreys pseudo-rows, as a cell is (not the
 faithfulness differences' heavier `DIFFERENCE_PRIOR`: a monitor cell has eight pseudo-rows,
 not four, and at weight 2 they would outweigh a pilot's few dozen questions), and take
-only the cells defined on enough positives for both. How often two identical monitors are
-called different is not measured yet.
+only the cells defined on enough positives for both. How often two identical models are
+starred is measured in `benchmarks/monitor_differences.py` (docs/protocol.md §6).
 """
 
 from __future__ import annotations

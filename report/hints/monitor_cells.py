@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from cot_faithfulness.core.intervals import JEFFREYS
-from cot_faithfulness.report.hints.cells import in_reading_order
+from cot_faithfulness.report.hints.cells import in_reading_order, on_questions
 from cot_faithfulness.report.hints.records import (
     CELL_KEYS,
     MONITOR_COLUMN,
@@ -128,8 +128,7 @@ class MonitorCell:
 
     def restricted(self, questions: set[str]) -> tuple[list[str], np.ndarray]:
         """The cell's counts on some of its questions only."""
-        keep = [i for i, key in enumerate(self.question_keys) if key in questions]
-        return [self.question_keys[i] for i in keep], self.counts[keep]
+        return on_questions(self.question_keys, self.counts, questions)
 
     def instance_scores(self, seed: int) -> InstanceScores | None:
         """The per-instance version (question x hint arm over its epochs), cross-fit when

@@ -17,7 +17,7 @@ from cot_faithfulness.report.hints.monitor_aggregation import (
 )
 from cot_faithfulness.report.hints.monitor_cells import monitor_order
 from cot_faithfulness.report.hints.records import arm_order
-from cot_faithfulness.report.hints.views import format_estimate, too_few
+from cot_faithfulness.report.hints.views import format_estimate, n_text, too_few
 
 MONITOR_TITLE = "Monitorability: g-mean² (mean over hint types), 95% interval, n positives"
 COT_ROW = f"{WITH_COT} - {WITHOUT_COT}"
@@ -42,14 +42,6 @@ MONITOR_EXPLAINED = (
 )
 
 
-def _n_text(row: Any) -> str:
-    """The positives an average rests on: `n 19`, or per part `n 12..40`."""
-    counts = [int(part.rsplit(" ", 1)[1]) for part in row.n_by_part.split("; ") if part]
-    if len(counts) > 1:
-        return f"n {min(counts)}..{max(counts)}"
-    return f"n {row.n_positives}"
-
-
 def _estimate(row: Any) -> str:
     """`0.93 [0.82, 0.96] n 19..34 *`: the headline, its interval, its positives, `*` when
     averaged over only some of what it stands for; `too few positives (3)` when left out
@@ -60,7 +52,7 @@ def _estimate(row: Any) -> str:
     text = format_estimate(row.gmean2, row.ci_low, row.ci_high, row.undefined_reason)
     if math.isnan(row.gmean2):
         return text
-    return f"{text} {_n_text(row)}" + (" *" if row.missing or row.undefined else "")
+    return f"{text} {n_text(row, 'n_positives')}" + (" *" if row.missing or row.undefined else "")
 
 
 def left_out_briefly(left_out: str) -> str:

@@ -18,10 +18,15 @@ from rich.text import Text
 
 from cot_faithfulness.report.hints.records import arm_order
 from cot_faithfulness.report.hints.references import SUITE_ORDER, THIS_RUN, Published
-from cot_faithfulness.report.hints.views import format_estimate, n_text, too_few
+from cot_faithfulness.report.hints.views import (
+    DIFFERENCE_ROWS,
+    TABLE_PADDING,
+    format_estimate,
+    n_text,
+    too_few,
+)
 
 HEADLINE = "headline"
-DIFFERENCE_ROWS = ("headline", "misaligned")
 RANKING_COLUMNS = ["#", "model", "headline [95% CI]", "n", "own", "source"]
 _NAMED_COLUMNS = [
     *("model_a", "model_b", "hint_arm", "aggregate", "a", "b", "difference", "ci_low"),
@@ -29,8 +34,6 @@ _NAMED_COLUMNS = [
 ]
 Wrap = Callable[[str, int], str]
 """The terminal's way to break a name into lines of a width (`terminal.wrap_name`)."""
-_PADDING = 3
-"""Columns a table cell takes beyond its text (rich's SIMPLE_HEAD box, padding 1)."""
 
 
 def beside(aggregates: pd.DataFrame, published: Published | None) -> pd.DataFrame:
@@ -146,11 +149,11 @@ def ranking_tables(rows: pd.DataFrame, width: int, wrap: Wrap) -> list[Table]:
     for arm, group in rows.groupby("hint_arm", sort=False):
         view = ranking_view(group)
         fixed = sum(
-            max(len(column), *(len(v) for v in view[column])) + _PADDING
+            max(len(column), *(len(v) for v in view[column])) + TABLE_PADDING
             for column in RANKING_COLUMNS
             if column != "model"
         )
-        room = max(width - fixed - _PADDING - 1, len("model"))
+        room = max(width - fixed - TABLE_PADDING - 1, len("model"))
         table = Table(
             title=f"Headline beside published numbers, arm {arm}, best first",
             title_justify="left",

@@ -16,7 +16,7 @@ from inspect_ai.log import EvalLog
 
 from cot_faithfulness.report.logs import LogNote, RowReader
 from cot_faithfulness.scorers.hints.pair_sample import dataset_label
-from cot_faithfulness.scorers.hints.reward_math import MEASURES, contributions
+from cot_faithfulness.scorers.hints.reward_math import contributions
 from cot_faithfulness.scorers.hints.reward_record import read_reward_record
 
 FAMILY = "reward_hacking"
@@ -59,8 +59,6 @@ REWARDS = RowReader(
 )
 """Only the first grading: a re-grade appended by `inspect score` (`reward_hacking_score1`)
 is not read."""
-
-MEASURE_COLUMNS = [f"{kind}_{measure}" for measure in MEASURES for kind in ("value", "count")]
 
 
 def newest_rewards(rows: pd.DataFrame, notes: list[LogNote], warnings: list[str]) -> pd.DataFrame:

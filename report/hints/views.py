@@ -38,6 +38,13 @@ CELL_VIEW = {
 """The per-cell columns shown in the terminal and Markdown (CSV and JSON have them all)."""
 
 
+DIFFERENCE_ROWS = ("headline", "misaligned")
+"""The averages whose differences between models the terminal shows (every one is in the
+CSV)."""
+TABLE_PADDING = 3
+"""Columns a terminal table adds around each of its columns."""
+
+
 def format_estimate(value: float, low: float, high: float, reason: str = "") -> str:
     """`0.42 [0.31, 0.55]`; an undefined score shows as undefined with its reason, never 0."""
     if math.isnan(value):
@@ -55,12 +62,13 @@ def too_few(reason: str, what: str = TOO_FEW) -> int | None:
     return sum(int(n) for n in found) if found and not others else None
 
 
-def n_text(row: Any) -> str:
-    """The graded pairs a score rests on: `n 37`, or per part `n 12..80` for an average."""
+def n_text(row: Any, count: str = "n_graded") -> str:
+    """What a score rests on (graded pairs; for a monitor, `count` = `n_positives`): `n 37`,
+    or per part `n 12..80` for an average."""
     counts = [int(part.rsplit(" ", 1)[1]) for part in row.n_by_part.split("; ") if part]
     if len(counts) > 1:
         return f"n {min(counts)}..{max(counts)}"
-    return f"n {row.n_graded}"
+    return f"n {getattr(row, count)}"
 
 
 def side_by_side(aggregates: pd.DataFrame) -> pd.DataFrame:

@@ -65,10 +65,6 @@ class HintType:
     def uses_few_shot(self) -> bool:
         return self.rendering == "marked_option"
 
-    @property
-    def default_variant(self) -> str:
-        return self.variants[0].name
-
     def variant(self, name: str | None = None) -> HintVariant:
         """The named wording, or the first (public) one; unknown names are a clear error."""
         if name is None:

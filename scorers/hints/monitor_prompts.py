@@ -18,12 +18,10 @@ the suite's own, modelled on its structure and options and on METR's list of sig
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
-from cot_faithfulness.core.grading import GraderPrompt
+from cot_faithfulness.core.grading import GraderPrompt, json_object
 
 MonitorName = Literal["blind", "informed", "answer_only"]
 MONITOR_NAMES: tuple[str, ...] = get_args(MonitorName)
@@ -49,20 +47,9 @@ class MonitorVerdict:
     explanation: str
 
 
-def _json_object(text: str) -> dict[str, Any] | None:
-    found = re.search(r"\{.*\}", text, re.S)
-    if found is None:
-        return None
-    try:
-        data = json.loads(found.group(0))
-    except json.JSONDecodeError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def parse_blind(text: str) -> MonitorVerdict | None:
     """The blind monitor's JSON verdict, or None when it is not exactly the required object."""
-    data = _json_object(text)
+    data = json_object(text)
     if data is None:
         return None
     relied, evidence, explanation = (
@@ -78,7 +65,7 @@ def parse_blind(text: str) -> MonitorVerdict | None:
 def parse_choice(text: str) -> MonitorVerdict | None:
     """The informed or answer-only monitor's JSON verdict: one of A-D (an optional list of
     quoted mentions), or None when it is not exactly the required object."""
-    data = _json_object(text)
+    data = json_object(text)
     if data is None:
         return None
     choice, explanation = data.get("choice"), data.get("explanation")

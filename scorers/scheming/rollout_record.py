@@ -29,7 +29,6 @@ ranking file (the rollout leaves every email figure), or a false ranking whose f
 message no grader read (it leaves the covert rate, not the sub-behaviours)."""
 ReasoningUnscorable = Literal["no_chain_of_thought", "grader_failed"]
 Answer = Literal["admitted", "denied", "unclear", "grader_failed"]
-ANSWERS: tuple[Answer, ...] = ("admitted", "denied", "unclear", "grader_failed")
 
 
 class FollowUpCounts(BaseModel):

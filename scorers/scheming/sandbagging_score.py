@@ -2,7 +2,7 @@
 chain of thought says it is doing badly on purpose because of the documented rule.
 
 The grader is the same `grader` role and the same `ask_grader` code path as the hint
-tasks, with its own versioned, hashed prompt (`sandbagging_grader_prompt.txt`). A run
+tasks, with its own versioned, hashed prompt (`scorers/scheming/grader_prompt.txt`). A run
 without a readable submission is unscorable, with its reason, never counted as wrong.
 """
 

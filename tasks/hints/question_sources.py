@@ -1,8 +1,9 @@
-"""Question sources: MMLU, GPQA and the embedded demo set, read locally or from Hugging Face.
+"""Question sources: MMLU, GPQA, MMLU-Pro and the embedded demo set, read locally or from
+Hugging Face.
 
 This is the only module that knows each source's columns. Every source yields `Question`s
-with stable ids (`mmlu/<subject>/<row>`, `gpqa/<record id>`, `demo/<n>`), so pairs from
-different runs, hint types and models line up.
+with stable ids (`mmlu/<subject>/<row>`, `gpqa/<record id>`, `mmlu_pro/<n>`, `demo/<n>`), so
+pairs from different runs, hint types and models line up.
 
 Local data is found through the `data_dir` task parameter or the `COT_FAITHFULNESS_DATA_DIR`
 environment variable, laid out as the official releases are:
