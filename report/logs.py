@@ -47,6 +47,7 @@ PARALLEL_FROM_BYTES = 4_000_000
 worker processes costs more than it saves."""
 LOG_SUFFIXES = (".eval", ".json")
 UNREADABLE = "unreadable:"
+NOT_OF_SUITE = "not a log of this suite"
 
 
 class ReportInputError(Exception):
@@ -67,6 +68,8 @@ class LogNote:
     """Samples the run was asked for (all epochs)."""
     used: bool = True
     note: str = ""
+    error: str = ""
+    """The first line of the error a run stopped with, if it did."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,15 @@ def read_suite_logs(
             frames.setdefault(result.family, []).append(result.frame)
     notes = [result.note for result in results]
     if not frames:
+        stopped = [n for n in notes if n.status in ("error", "cancelled") and n.total]
+        if stopped:
+            first = stopped[0]
+            raise ReportInputError(
+                f"no log here has scored samples: {len(stopped)} of this suite stopped before "
+                f"any sample was scored ({Path(first.path).name}: {first.status}"
+                + (f", {first.error}" if first.error else "")
+                + "); `inspect eval-retry LOG` runs what is left"
+            )
         readable = sum(1 for n in notes if not n.note.startswith(UNREADABLE))
         raise ReportInputError(
             f"none of the {len(files)} logs ({readable} readable) has scored samples of the "
@@ -292,8 +304,10 @@ def read_log(location: str, readers: Mapping[str, RowReader]) -> LogRows:
         summaries = None
     note.task, note.model, note.status = header.eval.task, header.eval.model, header.status
     if (header.eval.metadata or {}).get("suite") != SUITE:
-        note.used, note.note = False, "not a log of this suite"
+        note.used, note.note = False, NOT_OF_SUITE
         return LogRows(note)
+    if header.error is not None:
+        note.error = next(iter(header.error.message.strip().splitlines()), "")
     if family(header) not in readers:
         note.used, note.note = False, f"family {family(header)!r} is not read by this report"
         return LogRows(note)

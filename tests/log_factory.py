@@ -128,6 +128,7 @@ def write_log(
     variant: str | None = None,
     created: str = CREATED,
     status: str = "success",
+    run_error: str | None = None,
     total_samples: int | None = None,
     extra_scores: dict[str, Sequence[Pair]] | None = None,
     name: str | None = None,
@@ -163,6 +164,7 @@ def write_log(
         )
     log = EvalLog(
         status=status,  # type: ignore[arg-type]
+        error=run_error and EvalError(message=run_error, traceback="", traceback_ansi=""),
         eval=EvalSpec(
             created=created,
             task=f"{hint_type}_hint",

@@ -239,6 +239,18 @@ def test_nothing_to_report_is_one_clear_error(tmp_path, setup, message):
         build_report([str(folder)])
 
 
+def test_a_run_that_stopped_before_any_score_is_named_with_its_error(tmp_path):
+    failed = [Pair(f"q{i}", "A", "C", "C", error="RateLimitError") for i in range(3)]
+    write_log(tmp_path, MODEL, "metadata", failed, status="error",
+              run_error="RateLimitError: 429 Too Many Requests\ntraceback ...")  # fmt: skip
+    with pytest.raises(ReportInputError) as error:
+        build_report([str(tmp_path)])
+    message = str(error.value)
+    assert "1 of this suite stopped before any sample was scored" in message
+    assert "error, RateLimitError: 429 Too Many Requests)" in message
+    assert "inspect eval-retry" in message and "\n" not in message
+
+
 def test_the_bar_figure_marks_an_undefined_score_and_draws_a_zero_as_a_score(tmp_path):
     write_log(tmp_path, MODEL, "metadata", [Pair("q0", "A", "A", "C"), Pair("q1", "A", "B", "C")])
     write_log(tmp_path, MODEL, "sycophancy", [Pair("q0", "A", "C", "C", verbalized=False)])
