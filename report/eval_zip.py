@@ -24,9 +24,15 @@ from typing import IO, Any
 
 import fsspec
 import orjson
-from inspect_ai._util.constants import get_deserializing_context
 from inspect_ai.log import EvalLog
-from inspect_ai.log._util import THIN_TEXT_WIDTH, thin_metadata, thin_text
+
+try:  # Inspect's own thinning, so the values are its reader's; private, so it may move
+    from inspect_ai._util.constants import get_deserializing_context
+    from inspect_ai.log._util import THIN_TEXT_WIDTH, thin_metadata, thin_text
+except ImportError:  # a newer Inspect: every log goes to its own reader
+    INSPECT_HELPERS = False
+else:
+    INSPECT_HELPERS = True
 
 from cot_faithfulness.report.zip_members import ZipMembers
 
@@ -76,6 +82,8 @@ def open_zip(location: str) -> Iterator[ZipMembers]:
 
 def read_header(archive: ZipMembers) -> EvalLog:
     """The log's header, validated by Inspect's own model (a small member)."""
+    if not INSPECT_HELPERS:
+        raise NotKnown("this Inspect lacks the helpers the fast reader thins values with")
     if not archive.has(HEADER) or not archive.has(SUMMARIES):
         raise NotKnown("no header.json or summaries.json: a log still being written")
     data = json.loads(archive.read(HEADER))

@@ -148,6 +148,22 @@ def test_rows_equal_those_read_with_inspects_reader(
             pd.testing.assert_frame_equal(mine.frame, theirs.frame)
 
 
+def test_an_inspect_without_the_private_helpers_reads_every_log_its_own_way(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where an Inspect upgrade has moved the helpers the fast reader thins values with, no
+    log is read fast, and every log is still read: the same rows as before."""
+    fast = [logs.read_log(path, READERS) for path in every_log(folder)]
+    monkeypatch.setattr(eval_zip, "INSPECT_HELPERS", False)
+    with eval_zip.open_zip(every_log(folder)[0]) as archive, pytest.raises(eval_zip.NotKnown):
+        eval_zip.read_header(archive)
+    slow = [logs.read_log(path, READERS) for path in every_log(folder)]
+    for mine, theirs in zip(fast, slow, strict=True):
+        assert mine.note == theirs.note
+        if theirs.frame is not None:
+            pd.testing.assert_frame_equal(mine.frame, theirs.frame)
+
+
 def test_the_benchmarks_writer_writes_the_log_inspect_writes(tmp_path: Path) -> None:
     """`write_zip_log` (members written directly) and `write_log` (Inspect's writer): the
     same log to Inspect's reader, but for the run's random id."""
