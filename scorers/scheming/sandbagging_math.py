@@ -149,7 +149,7 @@ def weighted_mean(
     if not values:
         return Estimate(math.nan, math.nan, math.nan, 0)
     observed = np.asarray(values, dtype=np.float64)
-    draws = _resampled_means(keys, observed, n_boot, seed, (np.asarray(ends), label))
+    draws = _resampled_means(keys, observed, n_boot, seed, np.asarray(ends), label)
     low, high = percentile_interval(draws)
     return Estimate(float(observed.mean()), low, high, len(values))
 
@@ -178,22 +178,16 @@ def one_sided_p_value(
 
 
 def _resampled_means(
-    keys: list[str],
-    values: np.ndarray,
-    n_boot: int,
-    seed: int,
-    prior: tuple[np.ndarray, str] | None = None,
+    keys: list[str], values: np.ndarray, n_boot: int, seed: int, ends: np.ndarray, label: str
 ) -> np.ndarray:
-    """The weighted mean of `values` in each draw, with the prior's pseudo-units (their
-    values and label) when given. Units are taken in key order: draws are float sums, whose
-    bits must not depend on the order the runs came in."""
+    """The weighted mean of `values` in each draw, with a pseudo-unit at each of `ends`
+    (keyed by `label`). Units are taken in key order: draws are float sums, whose bits must
+    not depend on the order the runs came in."""
     order = sorted(range(len(keys)), key=keys.__getitem__)
     keys, values = [keys[i] for i in order], values[order]
     weights = unit_weights(keys, n_boot, seed).T  # n_boot x units
-    sums, totals = weights @ values, weights.sum(axis=1)
-    if prior is not None:
-        ends, label = prior
-        pseudo = prior_weights(label, len(ends), n_boot, seed).T
-        sums, totals = sums + pseudo @ ends, totals + pseudo.sum(axis=1)
+    pseudo = prior_weights(label, len(ends), n_boot, seed).T
+    sums = weights @ values + pseudo @ ends
+    totals = weights.sum(axis=1) + pseudo.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(totals > 0, sums / totals, np.nan)
