@@ -28,6 +28,7 @@ from cot_faithfulness.report.hints.records import (
     PAIRS,
     SCORER,
     arm_order,
+    mixed_by_model,
     newest_per_cell,
 )
 from cot_faithfulness.report.hints.reference_sources import Request
@@ -230,14 +231,8 @@ def _mixed_protocols(pairs: pd.DataFrame) -> list[str]:
         ("eval_version", "eval versions"),
         ("grader_prompt_sha256", "grader prompts"),
     ):
-        per_model = {
-            model_label(model): sorted(
-                {v[:12] for v in group[column].unique() if isinstance(v, str)}
-            )
-            for model, group in pairs.groupby("model")
-        }
-        if len({v for values in per_model.values() for v in values}) > 1:
-            listed = "; ".join(f"{m}: {', '.join(v)}" for m, v in per_model.items())
+        listed = mixed_by_model(pairs, column, 12)
+        if listed:
             warnings.append(
                 f"cells were scored under different {what} ({listed}); averages and "
                 "comparisons that span them pool unlike scores"

@@ -23,7 +23,7 @@ from cot_faithfulness.report.hints.monitor_cells import (
     monitor_pairs,
     resample_monitor_cell,
 )
-from cot_faithfulness.report.logs import model_label
+from cot_faithfulness.report.hints.records import mixed_by_model
 
 
 @dataclass
@@ -99,12 +99,8 @@ def _mixed_monitors(read: pd.DataFrame) -> list[str]:
             ("prompt_sha256", "prompts", 12),
             ("monitor_version", "monitor versions", None),
         ):
-            per_model = {
-                model_label(model): sorted({v[:shown] for v in rows[column] if isinstance(v, str)})
-                for model, rows in group.groupby("model")
-            }
-            if len({v for values in per_model.values() for v in values}) > 1:
-                listed = "; ".join(f"{m}: {', '.join(v)}" for m, v in per_model.items())
+            listed = mixed_by_model(group, column, shown)
+            if listed:
                 warnings.append(
                     f"monitor {monitor}: cells were read under different {what} ({listed}); "
                     "averages and comparisons that span them pool unlike verdicts"

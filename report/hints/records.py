@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 from inspect_ai.log import EvalLog
 
-from cot_faithfulness.report.logs import LogNote, RowReader
+from cot_faithfulness.report.logs import LogNote, RowReader, model_label
 from cot_faithfulness.scorers.hints.faithfulness_math import COUNT_FIELDS, counts_row
 from cot_faithfulness.scorers.hints.monitor_math import MONITOR_FIELDS, counts_of, sides
 from cot_faithfulness.scorers.hints.pair_record import POOLED_ARM, PairRecord, read_pair_record
@@ -167,3 +167,16 @@ def newest_per_cell(pairs: pd.DataFrame, notes: list[LogNote], warnings: list[st
     for log in set(older["log"]) - set(pairs.loc[used, "log"]):
         by_path[log].used = False
     return PairTable(pairs[used].reset_index(drop=True), pairs[~used].reset_index(drop=True))
+
+
+def mixed_by_model(rows: pd.DataFrame, column: str, shown: int | None = None) -> str | None:
+    """`model: value, value; model: value` where `rows` hold more than one value of `column`
+    (each cut to `shown` characters), else None: what a warning about cells scored or read
+    under different protocols lists."""
+    per_model = {
+        model_label(model): sorted({v[:shown] for v in group[column] if isinstance(v, str)})
+        for model, group in rows.groupby("model")
+    }
+    if len({v for values in per_model.values() for v in values}) < 2:
+        return None
+    return "; ".join(f"{m}: {', '.join(v)}" for m, v in per_model.items())
