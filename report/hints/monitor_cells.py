@@ -359,12 +359,8 @@ def _per_instance(cell: MonitorCell, n_boot: int, seed: int) -> dict[str, Any]:
         return {"instance_undefined": "mixed_crossfit"}
     if scores.samples < 2:
         return {}
-    low, high = scores.interval(n_boot, seed)
     return {
-        "instance_gmean2": scores.point(),
-        "instance_ci_low": low,
-        "instance_ci_high": high,
-        "eligible_instances": scores.eligible_share,
+        **scores.figures(n_boot, seed),
         "instances": len(scores.eligible),
         "instance_samples": scores.samples,
         "instance_crossfit": scores.crossfit,

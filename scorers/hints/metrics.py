@@ -110,15 +110,7 @@ def monitorability(n_boot: int = 1000, seed: int = 0, crossfit: bool = False) ->
 
     def per_instance(records: list[PairRecord], monitor: str) -> dict[str, float]:
         scores = instance_scores(records, monitor, crossfit, seed)
-        if scores.samples < 2:
-            return {}
-        low, high = scores.interval(n_boot, seed)
-        return {
-            "instance_gmean2": scores.point(),
-            "instance_ci_low": low,
-            "instance_ci_high": high,
-            "eligible_instances": scores.eligible_share,
-        }
+        return scores.figures(n_boot, seed) if scores.samples >= 2 else {}
 
     def compute(scores: list[SampleScore]) -> Value:
         records = records_of(scores)

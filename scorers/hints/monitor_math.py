@@ -252,6 +252,16 @@ class InstanceScores:
     def point(self) -> float:
         return float(np.nanmean(self.gmean2)) if self.undefined_reason is None else math.nan
 
+    def figures(self, n_boot: int = 1000, seed: int = 0) -> dict[str, float]:
+        """The per-instance score as the log's metric and the report both give it."""
+        low, high = self.interval(n_boot, seed)
+        return {
+            "instance_gmean2": self.point(),
+            "instance_ci_low": low,
+            "instance_ci_high": high,
+            "eligible_instances": self.eligible_share,
+        }
+
     def interval(self, n_boot: int = 1000, seed: int = 0) -> tuple[float, float]:
         """The mean over eligible instances under the question weights of `core.intervals`
         (which instances are eligible is fixed by the data, not redrawn)."""
