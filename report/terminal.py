@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -239,21 +240,32 @@ def _differences(differences: pd.DataFrame) -> list[Text | Table]:
     parts: list[Text | Table] = []
     for (a, b), rows in shown.groupby(["model_a", "model_b"], sort=False):
         questions = rows["shared_questions"].iloc[0]
-        table = Table(
-            title=f"A - B, A = {a}, B = {b}, on the {questions} questions both answered",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-        )
-        for column in ("arm", "aggregate", "A - B [95% CI]", "n A / B"):
-            table.add_column(column, no_wrap=True)
-        for row in rows.itertuples():
-            estimate = format_estimate(row.difference, row.ci_low, row.ci_high)
-            mark = " *" if row.significant else ""
-            table.add_row(row.hint_arm, row.aggregate, estimate + mark, f"{row.n_a} / {row.n_b}")
-        parts.append(table)
+        cells = [
+            (
+                row.hint_arm,
+                row.aggregate,
+                format_estimate(row.difference, row.ci_low, row.ci_high)
+                + (" *" if row.significant else ""),
+                f"{row.n_a} / {row.n_b}",
+            )
+            for row in rows.itertuples()
+        ]
+        title = f"A - B, A = {a}, B = {b}, on the {questions} questions both answered"
+        parts.append(_difference_table(title, "aggregate", cells))
     if shown["significant"].any():
         parts.append(Text("* = the difference's 95% interval excludes 0"))
     return parts
+
+
+def _difference_table(title: str, what: str, rows: Sequence[Sequence[str]]) -> Table:
+    """One pair of models' differences: arm, `what` is compared (an aggregate, a monitor),
+    A - B with its interval, n of each side."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("arm", what, "A - B [95% CI]", "n A / B"):
+        table.add_column(column, no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 def _monitorability(report: Report, width: int) -> list[Text | Table]:
@@ -271,16 +283,10 @@ def _monitorability(report: Report, width: int) -> list[Text | Table]:
         return parts
     view = monitor_difference_view(monitors.differences)
     for (a, b), rows in view.groupby(["A", "B"], sort=False):
-        table = Table(
-            title=f"g-mean² A - B, A = {a}, B = {b}, headline",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
+        cells = [tuple(str(v) for v in row[2:]) for row in rows.itertuples(index=False)]
+        parts.append(
+            _difference_table(f"g-mean² A - B, A = {a}, B = {b}, headline", "monitor", cells)
         )
-        for column in ("arm", "monitor", "A - B [95% CI]", "n A / B"):
-            table.add_column(column, no_wrap=True)
-        for row in rows.itertuples(index=False):
-            table.add_row(*(str(v) for v in row[2:]))
-        parts.append(table)
     if view["A - B [95% CI]"].str.endswith(" *").any():  # only a star shown needs its key
         parts.append(Text("* = the difference's 95% interval excludes 0"))
     return parts
