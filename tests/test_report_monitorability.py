@@ -4,6 +4,7 @@ test."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -538,3 +539,21 @@ def test_a_refused_monitor_cell_is_named_in_the_terminal(tmp_path):
     text = terminal(build_report([str(tmp_path)], n_boot=50), width=100)
     assert "monitor cell anthropic/model-a, mmlu, metadata, question_metadata, incorrect," in text
     assert "mixed monitor prompts" in text
+
+
+def test_models_read_under_different_monitor_prompts_are_warned_about(tmp_path):
+    """Each model's cells are sound, but a comparison across them pools unlike verdicts."""
+    write_log(tmp_path, A, "metadata", A_METADATA)
+    other = [Pair(**{**p.__dict__, "monitor_prompt": "monitor-prompt-v2"}) for p in B_METADATA]
+    write_log(tmp_path, B, "metadata", other)
+    warnings = build_report([str(tmp_path)], n_boot=50).warnings
+    [blind] = [w for w in warnings if w.startswith("monitor blind:")]
+    digest = {
+        version: hashlib.sha256(f"blind:monitor-prompt-{version}".encode()).hexdigest()[:12]
+        for version in ("v1", "v2")
+    }
+    assert blind == (
+        f"monitor blind: cells were read under different prompts ({A}: {digest['v1']}; "
+        f"{B}: {digest['v2']}); averages and comparisons that span them pool unlike verdicts"
+    )
+    assert not any("monitor models" in w or "monitor versions" in w for w in warnings)
