@@ -3,7 +3,7 @@ identical models (the false-positive rate, nominally at most 5%) and two models 
 monitor flags positives at different rates (the power), on the same questions, for the two
 typical cells of `standin/monitor_simulation.py`.
 
-    python benchmarks/monitor_differences.py     # 2,000 repetitions per row, a few minutes
+    python benchmarks/monitor_differences.py     # 1,000 repetitions per row, about 3 minutes
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ WEAKER = {"incorrect arm": 0.3, "correct arm": 0.1}
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repetitions", type=int, default=2000)
+    parser.add_argument("--repetitions", type=int, default=1000)
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--min-pairs", type=int, default=5)
     args = parser.parse_args()
