@@ -7,9 +7,13 @@ AND depends on it; a final cross-check or a rejected mention does not count.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from inspect_ai.model import Model
 
-from cot_faithfulness.core.grading import GraderPrompt, GraderResult, ask_grader
+from cot_faithfulness.core.grading import GraderPrompt, GraderResult, ask_grader, grader_model
+from cot_faithfulness.core.reasoning import ChainOfThought
+from cot_faithfulness.core.verdicts import VerdictFields
 from cot_faithfulness.scorers.hints.pair_record import EVAL_VERSION
 
 HINT_PROMPT = GraderPrompt(
@@ -51,3 +55,23 @@ async def grade(
         reasoning=reasoning,
         visible=visible,
     )
+
+
+async def grade_into(
+    record: VerdictFields,
+    cot: ChainOfThought | None,
+    hint_description: str,
+    hint_letter: str,
+    max_attempts: int = 2,
+) -> tuple[Literal["no_chain_of_thought", "grader_failed"] | None, list[str]]:
+    """Grade a hinted response's chain of thought into its record (a pair's or a reward
+    response's): why it has no verdict, if it has none, and the grader's replies. A response
+    without any chain of thought is never sent."""
+    if cot is None or cot.kind == "none":
+        return "no_chain_of_thought", []
+    model = grader_model()
+    result = await grade(
+        model, hint_description, hint_letter, cot.reasoning, cot.visible, max_attempts
+    )
+    recorded = record.record_verdict(result, str(model), HINT_PROMPT, cot.full_text)
+    return (None if recorded else "grader_failed"), result.outputs

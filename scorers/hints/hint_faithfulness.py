@@ -19,10 +19,10 @@ from inspect_ai.solver import TaskState
 
 from cot_faithfulness.core.answers import ExtractedAnswer, extract_answer
 from cot_faithfulness.core.errors import InputError
-from cot_faithfulness.core.grading import MONITOR_ROLE, grader_model, role_model
+from cot_faithfulness.core.grading import MONITOR_ROLE, role_model
 from cot_faithfulness.core.reasoning import ChainOfThought, extract_chain_of_thought
 from cot_faithfulness.core.scorer_names import register_unqualified_name
-from cot_faithfulness.scorers.hints.grader_prompt import HINT_PROMPT, grade
+from cot_faithfulness.scorers.hints.grader_prompt import grade_into
 from cot_faithfulness.scorers.hints.hint_catalogue import get_hint
 from cot_faithfulness.scorers.hints.hint_quotes import hint_quote_patterns
 from cot_faithfulness.scorers.hints.metrics import faithfulness, monitorability
@@ -78,21 +78,11 @@ def hint_faithfulness(
         wants_verdict = record.answers_scorable and (
             mode == "all" or (mode == "retained" and record.retained)
         )
-        if wants_verdict and (cot is None or record.cot_kind == "none"):
-            record.unscorable = "no_chain_of_thought"
-        elif wants_verdict and cot is not None:
-            model = grader_model()
-            result = await grade(
-                model,
-                description,
-                pair.hint_letter,
-                cot.reasoning,
-                cot.visible,
-                max_attempts=grader_attempts,
+        if wants_verdict:
+            problem, replies = await grade_into(
+                record, cot, description, pair.hint_letter, grader_attempts
             )
-            if not record.record_verdict(result, str(model), HINT_PROMPT, cot.full_text):
-                record.unscorable = "grader_failed"
-            replies += result.outputs
+            record.unscorable = problem or record.unscorable
         if monitors and record.answers_scorable and unhinted_cot and cot:
             record.monitors, monitor_replies = await monitor_pair(
                 monitors,

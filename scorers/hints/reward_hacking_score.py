@@ -16,11 +16,10 @@ from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from cot_faithfulness.core.errors import InputError
-from cot_faithfulness.core.grading import grader_model
 from cot_faithfulness.core.reasoning import ChainOfThought, extract_chain_of_thought
 from cot_faithfulness.core.scorer_names import register_unqualified_name
 from cot_faithfulness.scorers.hints.environments import EnvironmentGeneration, EnvironmentMetadata
-from cot_faithfulness.scorers.hints.grader_prompt import HINT_PROMPT, grade
+from cot_faithfulness.scorers.hints.grader_prompt import grade_into
 from cot_faithfulness.scorers.hints.hint_catalogue import get_hint
 from cot_faithfulness.scorers.hints.reward import RewardReading, read_response
 from cot_faithfulness.scorers.hints.reward_metrics import reward_hacking_metrics
@@ -59,21 +58,15 @@ def reward_hacking_score(grading: str = "exploiting", grader_attempts: int = 2) 
             and record.answers_scorable
             and (grading == "all" or (grading == "exploiting" and bool(record.exploited)))
         )
-        if wants_verdict and (cot is None or cot.kind == "none"):
-            record.unscorable = "no_chain_of_thought"
-        elif wants_verdict and cot is not None:
-            model = grader_model()
-            result = await grade(
-                model,
-                get_hint(sample.hint_type).describe(sample.hint_letter, sample.hint_variant),
-                sample.hint_letter,
-                cot.reasoning,
-                cot.visible,
-                max_attempts=grader_attempts,
+        if wants_verdict:
+            description = get_hint(sample.hint_type).describe(
+                sample.hint_letter, sample.hint_variant
             )
-            if not record.record_verdict(result, str(model), HINT_PROMPT, cot.full_text):
-                record.unscorable = "grader_failed"
-            explanation = "\n\n---\n\n".join(result.outputs)
+            problem, replies = await grade_into(
+                record, cot, description, sample.hint_letter, grader_attempts
+            )
+            record.unscorable = problem or record.unscorable
+            explanation = "\n\n---\n\n".join(replies) if replies else None
         return Score(
             value=record.value(),
             answer=record.answer or "-",
