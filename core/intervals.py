@@ -82,6 +82,35 @@ def prior_weights(
     return rng.gamma(concentration, 1.0, size=(categories, n_boot))
 
 
+def unit_sums(keys: Sequence[str], counts: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """The units' counts (one row of `counts` per key, in that order) summed under each
+    draw's `unit_weights` (n_boot x columns): the part of a Bayesian bootstrap's draws that
+    the data give, without the pseudo-units."""
+    return unit_weights(keys, n_boot, seed).T @ counts.astype(np.float64)
+
+
+def subset_sums(
+    keys: Sequence[str],
+    counts: np.ndarray,
+    kept: np.ndarray,
+    sums: np.ndarray,
+    n_boot: int,
+    seed: int,
+) -> np.ndarray:
+    """`unit_sums` of the units that `kept` (a mask over `keys`) marks, from `sums`, those of
+    all of them: `sums` minus the sums of the units left out where these are fewer than the
+    units kept, else drawn anew. Two models compared on the units both have leave out only
+    the few each has alone, so each comparison costs those few rows, not all of them; the
+    numbers are those of summing the kept units anew up to rounding (a float sum taken in
+    another order), and the same units still carry the same weights on both sides."""
+    left_out = ~kept
+    if left_out.sum() >= kept.sum():
+        chosen = [key for key, keep in zip(keys, kept, strict=True) if keep]
+        return unit_sums(chosen, counts[kept], n_boot, seed)
+    dropped = [key for key, keep in zip(keys, kept, strict=True) if not keep]
+    return sums - unit_sums(dropped, counts[left_out], n_boot, seed)
+
+
 def bayesian_bootstrap(
     keys: Sequence[str],
     counts: np.ndarray,
@@ -90,35 +119,16 @@ def bayesian_bootstrap(
     n_boot: int,
     seed: int,
     concentration: float = JEFFREYS,
+    sums: np.ndarray | None = None,
 ) -> np.ndarray:
     """Summed counts of `n_boot` draws (n_boot x columns): the units of `keys` (one row of
     `counts` each, in that order) weighted by `unit_weights`, plus the pseudo-units
-    `prior_rows` (one per outcome category) weighted by the cell's `prior_weights`."""
-    weights = unit_weights(keys, n_boot, seed).T
+    `prior_rows` (one per outcome category) weighted by the cell's `prior_weights`. `sums`,
+    where given, are the units' part already drawn (`unit_sums`, `subset_sums`)."""
+    if sums is None:
+        sums = unit_sums(keys, counts, n_boot, seed)
     prior = prior_weights(label, len(prior_rows), n_boot, seed, concentration).T
-    return weights @ counts.astype(np.float64) + prior @ prior_rows
-
-
-def bayesian_bootstraps(
-    keys: Sequence[str],
-    counts: Sequence[np.ndarray],
-    labels: Sequence[str],
-    prior_rows: Sequence[np.ndarray],
-    n_boot: int,
-    seed: int,
-    concentration: float = JEFFREYS,
-) -> list[np.ndarray]:
-    """`bayesian_bootstrap` of several cells on the same units (`keys`), in one product:
-    the units' weights are gathered once, and each cell's draws are the columns of its
-    counts, the numbers a product of its own gives."""
-    weights = unit_weights(keys, n_boot, seed).T
-    summed = weights @ np.hstack([part.astype(np.float64) for part in counts])
-    draws, start = [], 0
-    for part, label, rows in zip(counts, labels, prior_rows, strict=True):
-        prior = prior_weights(label, len(rows), n_boot, seed, concentration).T
-        draws.append(summed[:, start : start + part.shape[1]] + prior @ rows)
-        start += part.shape[1]
-    return draws
+    return sums + prior @ prior_rows
 
 
 def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float, float]:

@@ -80,3 +80,45 @@ def test_kept_question_weights_are_the_weights_drawn_anew(monkeypatch):
     monkeypatch.setattr(intervals, "KEPT_WEIGHTS", 250 * 302)
     assert np.array_equal(intervals.unit_weights([*keys, "x", "y", "z"] * 4, 250, 5)[:300], fresh)
     assert sum(len(kept.row) for kept in intervals._kept.values()) == 300
+
+
+@pytest.mark.parametrize("left_out", [3, 250])
+def test_sums_on_a_subset_of_units_are_those_summed_anew(left_out):
+    """Dropping a few units subtracts their weighted counts from the sums over all; dropping
+    most sums the rest anew. Either way: the kept units' weighted counts, summed by hand."""
+    rng = np.random.default_rng(0)
+    keys = [f"u{i}" for i in range(300)]
+    counts = rng.integers(0, 3, size=(300, 4)).astype(float)
+    kept = np.ones(300, bool)
+    kept[rng.choice(300, left_out, replace=False)] = False
+    every = intervals.unit_sums(keys, counts, 200, 9)
+    by_hand = np.zeros((200, 4))
+    weights = intervals._draw(keys, 200, 9)
+    for i in np.flatnonzero(kept):
+        by_hand += weights[i][:, None] * counts[i][None, :]
+    subset = intervals.subset_sums(keys, counts, kept, every, 200, 9)
+    assert np.allclose(subset, by_hand, rtol=1e-12, atol=1e-9)
+
+
+def test_a_comparison_draws_each_side_on_the_shared_questions_alone(tmp_path):
+    """Model two lacks ten questions: the difference's draws are each model's on the 190
+    both answered, exactly as a report of those 190 alone draws them."""
+    write_log(tmp_path / "all", "openai/one", "metadata", PAIRS)
+    write_log(tmp_path / "all", "openai/two", "metadata", PAIRS[10:])
+    write_log(tmp_path / "shared", "openai/one", "metadata", PAIRS[10:])
+    write_log(tmp_path / "shared", "openai/two", "metadata", PAIRS[10:])
+    [fewer] = (
+        build_report([str(tmp_path / "all")], n_boot=300, seed=2)
+        .differences.query("aggregate == 'headline'")
+        .to_dict("records")
+    )
+    [alone] = (
+        build_report([str(tmp_path / "shared")], n_boot=300, seed=2)
+        .differences.query("aggregate == 'headline'")
+        .to_dict("records")
+    )
+    assert fewer["shared_questions"] == alone["shared_questions"] == 190
+    assert fewer["a"] == alone["a"] and fewer["difference"] == alone["difference"]
+    assert (fewer["ci_low"], fewer["ci_high"]) == pytest.approx(
+        (alone["ci_low"], alone["ci_high"]), abs=1e-12
+    )

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from cot_faithfulness.core.intervals import percentile_interval
-from cot_faithfulness.report.hints.cells import Cell, CellKey, Resampled, resample_shared
+from cot_faithfulness.report.hints.cells import Cell, CellKey, Resampled, resample_cell
 from cot_faithfulness.report.hints.records import arm_order
 from cot_faithfulness.report.logs import model_label
 from cot_faithfulness.scorers.hints.faithfulness_math import (
@@ -333,7 +333,6 @@ def _shared_cells(
     for key in sorted(cells_a.keys() & cells_b.keys()):
         both = set(cells_a[key].question_keys) & set(cells_b[key].question_keys)
         shared.setdefault(key[0], set()).update(both)
-        result_a[key], result_b[key] = resample_shared(
-            (cells_a[key], cells_b[key]), both, n_boot, seed, DIFFERENCE_PRIOR
-        )
+        result_a[key] = resample_cell(cells_a[key], n_boot, seed, both, DIFFERENCE_PRIOR)
+        result_b[key] = resample_cell(cells_b[key], n_boot, seed, both, DIFFERENCE_PRIOR)
     return result_a, result_b, {name: len(keys) for name, keys in shared.items()}

@@ -17,12 +17,18 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Protocol, get_args
 
 import numpy as np
 import pandas as pd
 
-from cot_faithfulness.core.intervals import JEFFREYS, percentile_interval, unit_weights
+from cot_faithfulness.core.intervals import (
+    JEFFREYS,
+    percentile_interval,
+    subset_sums,
+    unit_sums,
+    unit_weights,
+)
 from cot_faithfulness.core.reasoning import COT_KINDS
 from cot_faithfulness.report.hints.records import CELL_KEYS, COUNT_COLUMNS, arm_order
 from cot_faithfulness.report.logs import model_label
@@ -30,7 +36,6 @@ from cot_faithfulness.scorers.hints.faithfulness_math import (
     ScoreDraws,
     estimate,
     resample,
-    resample_together,
 )
 from cot_faithfulness.scorers.hints.hint_catalogue import HINTS
 from cot_faithfulness.scorers.hints.pair_record import POOLED_ARM, UnscorableReason
@@ -62,11 +67,11 @@ class Cell:
     """The questions whose answers count, in key order."""
     counts: np.ndarray
     """Per question (rows, in `question_keys` order): summed COUNT_FIELDS."""
-    resamples: dict[tuple[Any, ...], Resampled] = dataclasses.field(
+    sums: dict[tuple[int, int], np.ndarray] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
-    """Draws already made (`resample_cell`): a model's cell is compared with every other
-    model's on the same questions, and drawn once."""
+    """Its questions' counts summed under each (n_boot, seed)'s draws (`drawn_on`): drawn
+    once, for its own interval and for every model it is compared with."""
 
     def field(self, name: str) -> str:
         return self.key[CELL_KEYS.index(name)]
@@ -76,18 +81,34 @@ class Cell:
         """The cell's name as its log's metric knows it (`pair_record.cell_label`)."""
         return "|".join(self.key)
 
-    def restricted(self, questions: set[str]) -> tuple[list[str], np.ndarray]:
-        """The cell's counts on some of its questions only."""
-        return on_questions(self.question_keys, self.counts, questions)
+
+class PerQuestion(Protocol):
+    """A cell of either family (hints or monitors): counts per question, and their draws."""
+
+    @property
+    def question_keys(self) -> list[str]: ...
+    @property
+    def counts(self) -> np.ndarray: ...
+    @property
+    def sums(self) -> dict[tuple[int, int], np.ndarray]: ...
 
 
-def on_questions(
-    keys: list[str], counts: np.ndarray, questions: set[str]
-) -> tuple[list[str], np.ndarray]:
-    """The keys and count rows of a cell (either family's: hints or monitors) that belong to
-    `questions`, in their order."""
-    keep = [i for i, key in enumerate(keys) if key in questions]
-    return [keys[i] for i in keep], counts[keep]
+def drawn_on(
+    cell: PerQuestion, n_boot: int, seed: int, questions: set[str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The count rows of a cell's questions that belong to `questions` (all of them when
+    None) and their sums under each draw's weights (`core.intervals.unit_sums`). The sums
+    over all its questions are drawn once; those on a subset come from them
+    (`subset_sums`)."""
+    if (n_boot, seed) not in cell.sums:
+        cell.sums[(n_boot, seed)] = unit_sums(cell.question_keys, cell.counts, n_boot, seed)
+    every = cell.sums[(n_boot, seed)]
+    if questions is None or questions.issuperset(cell.question_keys):
+        return cell.counts, every
+    kept = np.fromiter((key in questions for key in cell.question_keys), bool)
+    return cell.counts[kept], subset_sums(
+        cell.question_keys, cell.counts, kept, every, n_boot, seed
+    )
 
 
 @dataclass(frozen=True)
@@ -132,7 +153,7 @@ def _groups(frame: pd.DataFrame, keys: list[str]) -> Iterator[tuple[CellKey, pd.
 
 
 def _cell(key: CellKey, group: pd.DataFrame) -> Cell:
-    usable = group[group[COUNT_COLUMNS[0]] > 0]
+    usable = group.loc[group[COUNT_COLUMNS[0]] > 0, ["question_key", *COUNT_COLUMNS]]
     # questions in key order: draws are float sums, so their order must not follow the order
     # in which samples happened to finish
     per_question = usable.groupby("question_key", sort=True)[COUNT_COLUMNS].sum()
@@ -165,41 +186,11 @@ def resample_cell(
     concentration: float = JEFFREYS,
 ) -> Resampled:
     """A cell's totals and draws, on all its questions or on `questions` only, with its
-    pseudo-pairs of weight Gamma(`concentration`). Drawn once per cell, settings and set of
-    questions (a set that holds all the cell's questions draws what all of them draw)."""
-    if questions is not None and questions.issuperset(cell.question_keys):
-        questions = None
-    asked = (n_boot, seed, concentration, None if questions is None else frozenset(questions))
-    if asked not in cell.resamples:
-        keys, counts = (
-            (cell.question_keys, cell.counts) if questions is None else cell.restricted(questions)
-        )
-        draws = resample(keys, counts, cell.label, n_boot, seed, concentration)
-        cell.resamples[asked] = Resampled(totals=counts.sum(axis=0), draws=draws)
-    return cell.resamples[asked]
-
-
-def resample_shared(
-    cells: tuple[Cell, Cell],
-    questions: set[str],
-    n_boot: int,
-    seed: int,
-    concentration: float = JEFFREYS,
-) -> tuple[Resampled, Resampled]:
-    """`resample_cell` of two cells on the questions both answered, their weights gathered
-    once: the same numbers, in one product."""
-    first, second = (cell.restricted(questions) for cell in cells)
-    if first[0] != second[0]:
-        return (
-            resample_cell(cells[0], n_boot, seed, questions, concentration),
-            resample_cell(cells[1], n_boot, seed, questions, concentration),
-        )
-    labels = [cell.label for cell in cells]
-    draws = resample_together(first[0], [first[1], second[1]], labels, n_boot, seed, concentration)
-    return (
-        Resampled(totals=first[1].sum(axis=0), draws=draws[0]),
-        Resampled(totals=second[1].sum(axis=0), draws=draws[1]),
-    )
+    pseudo-pairs of weight Gamma(`concentration`): on all of them, the numbers its log's
+    metric gives."""
+    counts, sums = drawn_on(cell, n_boot, seed, questions)
+    draws = resample(cell.question_keys, counts, cell.label, n_boot, seed, concentration, sums)
+    return Resampled(totals=counts.sum(axis=0), draws=draws)
 
 
 def cell_table(

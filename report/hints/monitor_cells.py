@@ -13,6 +13,7 @@ monitor versions, prompts or models is refused, with the reason, rather than poo
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from cot_faithfulness.core.intervals import JEFFREYS
-from cot_faithfulness.report.hints.cells import in_reading_order, on_questions
+from cot_faithfulness.report.hints.cells import drawn_on, in_reading_order
 from cot_faithfulness.report.hints.records import (
     CELL_KEYS,
     MONITOR_COLUMN,
@@ -113,6 +114,10 @@ class MonitorCell:
     """The questions of the pairs the monitor read, in key order."""
     counts: np.ndarray
     """Per question (rows, in `question_keys` order): summed MONITOR_FIELDS."""
+    sums: dict[tuple[int, int], np.ndarray] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Its questions' counts summed under each (n_boot, seed)'s draws (`drawn_on`)."""
 
     def field(self, name: str) -> str:
         return self.key[MONITOR_CELL_KEYS.index(name)]
@@ -125,10 +130,6 @@ class MonitorCell:
     def label(self) -> str:
         """What the log's metric keys this cell's pseudo-rows by."""
         return prior_label("|".join(self.key[:-1]), self.monitor)
-
-    def restricted(self, questions: set[str]) -> tuple[list[str], np.ndarray]:
-        """The cell's counts on some of its questions only."""
-        return on_questions(self.question_keys, self.counts, questions)
 
     def instance_scores(self, seed: int) -> InstanceScores | None:
         """The per-instance version (question x hint arm over its epochs), cross-fit when
@@ -207,7 +208,7 @@ def monitor_refusal(read: pd.DataFrame) -> str | None:
     different eval versions, or verdicts under different monitor versions, prompts or
     models, are not one measurement."""
     for column, what, shown in REFUSALS:
-        values = sorted({v for v in read[column] if isinstance(v, str)})
+        values = sorted({v for v in read[column].unique() if isinstance(v, str)})
         if len(values) > 1:
             return f"mixed {what} {', '.join(v[:shown] for v in values)}"
     return None
@@ -222,10 +223,9 @@ def resample_monitor_cell(
 ) -> MonitorResampled:
     """A cell's totals and draws, on all its questions or on `questions` only, with its
     pseudo-rows of weight Gamma(`concentration`)."""
-    keys, counts = (cell.question_keys, cell.counts)
-    if questions is not None:
-        keys, counts = cell.restricted(questions)
-    draws = monitor_resample(keys, counts, cell.label, n_boot, seed, concentration)
+    counts, sums = drawn_on(cell, n_boot, seed, questions)
+    keys = cell.question_keys
+    draws = monitor_resample(keys, counts, cell.label, n_boot, seed, concentration, sums)
     return MonitorResampled(totals=counts.sum(axis=0), draws=draws)
 
 
@@ -309,7 +309,7 @@ def _describe(cell: MonitorCell) -> dict[str, Any]:
     key = dict(zip(MONITOR_CELL_KEYS, cell.key, strict=True))
 
     def listed(column: str, shown: int | None = None) -> str:
-        return ", ".join(sorted({v[:shown] for v in read[column] if isinstance(v, str)}))
+        return ", ".join(sorted({v[:shown] for v in read[column].unique() if isinstance(v, str)}))
 
     left_out = Counter(
         reason if isinstance(reason, str) else NOT_READ

@@ -35,7 +35,6 @@ import numpy as np
 from cot_faithfulness.core.intervals import (
     JEFFREYS,
     bayesian_bootstrap,
-    bayesian_bootstraps,
     percentile_interval,
 )
 from cot_faithfulness.scorers.hints.pair_record import PairRecord
@@ -219,25 +218,13 @@ def resample(
     n_boot: int = 1000,
     seed: int = 0,
     concentration: float = JEFFREYS,
+    sums: np.ndarray | None = None,
 ) -> np.ndarray:
     """Summed counts of `n_boot` draws (n_boot x COUNT_FIELDS): the questions of `keys` (one
-    row of `counts` each, in that order) weighted by `core.intervals.unit_weights`, plus the
-    cell's pseudo-pairs, keyed by its `label`."""
-    return bayesian_bootstrap(keys, counts, label, prior_rows(counts), n_boot, seed, concentration)
-
-
-def resample_together(
-    keys: Sequence[str],
-    counts: Sequence[np.ndarray],
-    labels: Sequence[str],
-    n_boot: int = 1000,
-    seed: int = 0,
-    concentration: float = JEFFREYS,
-) -> list[np.ndarray]:
-    """`resample` of several cells on the same questions (`keys`), their weights drawn
-    once: what `resample` gives each."""
-    rows = [prior_rows(part) for part in counts]
-    return bayesian_bootstraps(keys, counts, labels, rows, n_boot, seed, concentration)
+    row of `counts` each, in that order) weighted by `core.intervals.unit_weights` (or their
+    `sums` already drawn), plus the cell's pseudo-pairs, keyed by its `label`."""
+    rows = prior_rows(counts)
+    return bayesian_bootstrap(keys, counts, label, rows, n_boot, seed, concentration, sums)
 
 
 @dataclass(frozen=True)

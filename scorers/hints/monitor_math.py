@@ -202,10 +202,12 @@ def monitor_resample(
     n_boot: int = 1000,
     seed: int = 0,
     concentration: float = JEFFREYS,
+    sums: np.ndarray | None = None,
 ) -> np.ndarray:
     """Summed counts of `n_boot` draws (n_boot x MONITOR_FIELDS), weighted as the
-    faithfulness draws are, with the cell's own pseudo-rows (keyed by `label`)."""
-    return bayesian_bootstrap(keys, counts, label, PRIOR_ROWS, n_boot, seed, concentration)
+    faithfulness draws are (or their `sums` already drawn), with the cell's own
+    pseudo-rows (keyed by `label`)."""
+    return bayesian_bootstrap(keys, counts, label, PRIOR_ROWS, n_boot, seed, concentration, sums)
 
 
 def score_intervals(
