@@ -211,8 +211,8 @@ def _mixed_data(pairs: pd.DataFrame) -> list[str]:
     seed). Pairs are matched by question id and content hash, so questions that differ
     never pair up; the warning says why fewer questions are shared than expected."""
     warnings = []
-    for dataset, group in pairs.groupby("dataset"):
-        hashes = {h for h in group["data_sha256"] if isinstance(h, str)}
+    for dataset, group in pairs[["dataset", "data_sha256", "log"]].groupby("dataset"):
+        hashes = {h for h in group["data_sha256"].unique() if isinstance(h, str)}
         if len(hashes) > 1:
             per_log = group.groupby("data_sha256")["log"].agg(lambda g: len(set(g)))
             listed = ", ".join(f"{h[:12]} ({n} logs)" for h, n in per_log.items())

@@ -174,8 +174,10 @@ def mixed_by_model(rows: pd.DataFrame, column: str, shown: int | None = None) ->
     (each cut to `shown` characters), else None: what a warning about cells scored or read
     under different protocols lists."""
     per_model = {
-        model_label(model): sorted({v[:shown] for v in group[column] if isinstance(v, str)})
-        for model, group in rows.groupby("model")
+        model_label(model): sorted(
+            {v[:shown] for v in group[column].unique() if isinstance(v, str)}
+        )
+        for model, group in rows[["model", column]].groupby("model")
     }
     if len({v for values in per_model.values() for v in values}) < 2:
         return None
