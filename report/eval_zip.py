@@ -1,6 +1,7 @@
-""".eval logs read straight from their zip members: `summaries.json` parsed with orjson
-(`header.json`, small, with the standard library), keeping of each sample summary only what
-the report reads (its id, epoch, error and the metadata of the score columns asked for).
+""".eval logs read straight from their zip members: `summaries.json` decoded with msgspec
+into the few fields the report reads of each sample summary (its id, epoch, error and its
+scores' metadata; everything else is skipped, never built into objects), `header.json`
+(small) with the standard library.
 
 Inspect's own reader validates every summary into pydantic objects and re-shortens every
 metadata string; at a million samples that is minutes. This reader gives the same values
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import fsspec
-import orjson
+import msgspec
 from inspect_ai.log import EvalLog
 
 try:  # Inspect's own thinning, so the values are its reader's; private, so it may move
@@ -46,7 +47,7 @@ BLOCK = 8 * 2**20
 """Bytes fetched at a time from a remote log."""
 NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 """What Inspect writes for the floats JSON has no word for (score values of pairs that
-are not eligible, say), and orjson does not read."""
+are not eligible, say), and msgspec does not read."""
 MARK = "\x00"
 """Starts the string a non-finite number is read as (`_marked`), and is turned back."""
 
@@ -93,48 +94,73 @@ def read_header(archive: ZipMembers) -> EvalLog:
     return EvalLog.model_validate(data, context=get_deserializing_context())
 
 
+class _Score(msgspec.Struct):
+    metadata: dict[str, Any] | None = None
+
+
+class _SampleSummary(msgspec.Struct):
+    """What is decoded of a summary in the member: a field of another type is a summary of
+    another shape (`NotKnown`)."""
+
+    id: int | str
+    epoch: int
+    error: str | None = None
+    scores: dict[str, _Score] | None = None
+
+
+_DECODER = msgspec.json.Decoder(list[_SampleSummary])
+
+
 def read_summaries(archive: ZipMembers, columns: re.Pattern[str]) -> tuple[list[Summary], bool]:
     """Every sample summary, the last of each (id, epoch) in the first one's place, as
     Inspect dedupes them; of the scores only the columns matching `columns`. Also whether
     a metadata value may have been shortened (`SHORTENED`): the member holds the words, or
     a value was over 1 KB."""
     member = archive.read(SUMMARIES)
-    data, marked = _loads(member)
-    if not isinstance(data, list):
-        raise NotKnown("summaries.json is not a list")
+    items, marked = _decoded(member)
     by_key: dict[tuple[str, int], Summary] = {}
     large: list[bool] = []
-    for item in data:
-        summary = _summary(item, columns, marked, large)
+    for item in items:
+        kept = {
+            name: _thin(score.metadata or {}, marked, large)
+            for name, score in (item.scores or {}).items()
+            if columns.match(name)
+        }
+        summary = Summary(str(item.id), item.epoch, bool(item.error), kept)
         by_key[(summary.id, summary.epoch)] = summary
     return list(by_key.values()), SHORTENED.encode() in member or any(large)
 
 
-def _loads(data: bytes) -> tuple[Any, bool]:
-    """The member parsed with orjson, and whether non-finite numbers were marked first.
+def _decoded(data: bytes) -> tuple[list[_SampleSummary], bool]:
+    """The member's summaries, and whether non-finite numbers were marked first.
 
     `NaN`, `Infinity` and `-Infinity` after `:`, `,` or `[` become the strings `MARK` +
     the word. Where such a word sits inside a string, the quote inserted before it ends that
     string and leaves a backslash outside any string: the member no longer parses, and the
     standard library's reader (which reads them as Inspect does) is used instead; so is it
     when a string already starts with `MARK`."""
-    if b"NaN" not in data and b"Infinity" not in data:
-        return orjson.loads(data), False
-    if b"\\u0000" in data:
-        return json.loads(data), False
-    marked = data
-    for before in (b":", b",", b"["):
-        for word in NON_FINITE:
-            token = word.encode()
-            marked = marked.replace(before + token, before + b'"\\u0000' + token + b'"')
     try:
-        return orjson.loads(marked), True
-    except orjson.JSONDecodeError:
-        return json.loads(data), False
+        if not any(word.encode() in data for word in NON_FINITE):
+            return _DECODER.decode(data), False
+        if b"\\u0000" not in data:
+            try:
+                return _DECODER.decode(_marked(data)), True
+            except msgspec.DecodeError:
+                pass
+        return msgspec.convert(json.loads(data), list[_SampleSummary]), False
+    except msgspec.ValidationError as shape:
+        raise NotKnown(f"summaries.json is not a list of sample summaries ({shape})") from None
+
+
+def _marked(data: bytes) -> bytes:
+    for token in (word.encode() for word in NON_FINITE):
+        for before in (b":", b",", b"[") if token in data else ():
+            data = data.replace(before + token, before + b'"\\u0000' + token + b'"')
+    return data
 
 
 def _unmarked(value: Any) -> Any:
-    """`value` with the strings `_loads` marked turned back into their numbers."""
+    """`value` with the strings `_decoded` marked turned back into their numbers."""
     if isinstance(value, str):
         return NON_FINITE[value[1:]] if value.startswith(MARK) else value
     if isinstance(value, dict):
@@ -144,29 +170,8 @@ def _unmarked(value: Any) -> Any:
     return value
 
 
-def _summary(item: Any, columns: re.Pattern[str], marked: bool, large: list[bool]) -> Summary:
-    try:
-        sample_id, epoch, error = item["id"], item["epoch"], item.get("error")
-        scores = item.get("scores") or {}
-        kept = {
-            name: _thin(score.get("metadata") or {}, marked, large)
-            for name, score in scores.items()
-            if columns.match(name)
-        }
-    except (KeyError, TypeError, AttributeError) as shape:
-        raise NotKnown(f"a sample summary of another shape ({shape!r})") from None
-    if (
-        not isinstance(sample_id, int | str)
-        or isinstance(sample_id, bool)
-        or not isinstance(epoch, int)
-        or not (error is None or isinstance(error, str))
-    ):
-        raise NotKnown("a sample summary of another shape")
-    return Summary(str(sample_id), epoch, bool(error), kept)
-
-
 def _thin(metadata: Any, marked: bool, large: list[bool]) -> dict[str, Any]:
-    """Inspect's `thin_metadata` of the metadata with the numbers `_loads` marked turned
+    """Inspect's `thin_metadata` of the metadata with the numbers `_decoded` marked turned
     back. Most metadata comes through unchanged (numbers, bools, None, strings of at most
     1 KB whose whitespace `textwrap.shorten` would not collapse) and is returned as it is;
     otherwise value by value, other values by Inspect's function (`large` is told when one

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import orjson
+import msgspec
 from inspect_ai.log import (
     EvalConfig,
     EvalDataset,
@@ -286,14 +286,14 @@ def write_zip_log(
                 full = {**sample, **item, "scores": {"hint_faithfulness": score}}
             summaries.append(summary)
             member = f"samples/{sample_id}_epoch_{pair.epoch}.json"
-            target.writestr(member, _nan(orjson.dumps(full)))
-        target.writestr("summaries.json", _nan(orjson.dumps(summaries)))
+            target.writestr(member, _nan(msgspec.json.encode(full)))
+        target.writestr("summaries.json", _nan(msgspec.json.encode(summaries)))
         target.writestr("header.json", header)
     return path
 
 
 MARK_NAN = "\x00NaN"
-"""Stands for NaN until the JSON is written: orjson writes NaN as null, Inspect as NaN."""
+"""Stands for NaN until the JSON is written: msgspec writes NaN as null, Inspect as NaN."""
 
 
 def _nan(data: bytes) -> bytes:

@@ -4,7 +4,9 @@ the logs it does not know to Inspect's reader."""
 
 from __future__ import annotations
 
+import gc
 import json
+import math
 import re
 import zipfile
 from dataclasses import replace
@@ -197,12 +199,22 @@ def summaries_of_another_shape(data: bytes) -> bytes:
     return json.dumps({"samples": json.loads(data)}).encode()
 
 
+def summaries_with_text_for_an_epoch(data: bytes) -> bytes:
+    return json.dumps([{**item, "epoch": str(item["epoch"])} for item in json.loads(data)]).encode()
+
+
+def summaries_with_a_boolean_id(data: bytes) -> bytes:
+    return json.dumps([{**item, "id": True} for item in json.loads(data)]).encode()
+
+
 @pytest.mark.parametrize(
     ("member", "change", "why"),
     [
         ("header.json", another_version, "log format version 3"),
         ("header.json", lambda data: None, "a log still being written"),
         ("summaries.json", summaries_of_another_shape, "not a list"),
+        ("summaries.json", summaries_with_text_for_an_epoch, r"Expected `int`.*\$\[0\]\.epoch"),
+        ("summaries.json", summaries_with_a_boolean_id, r"\$\[0\]\.id"),
     ],
 )
 def test_a_log_it_does_not_know_goes_to_inspects_reader(tmp_path: Path, member, change, why):
@@ -238,3 +250,55 @@ def test_known_versions_are_the_one_inspect_writes(folder: Path) -> None:
 def test_metadata_is_thinned_as_inspect_thins_it(value: object) -> None:
     metadata = {"key": value, "plain": "a b", "number": 1.5}
     assert eval_zip._thin(metadata, False, []) == thin_metadata(metadata)
+
+
+NON_FINITE_SUMMARIES = (
+    b'[{"id":1,"epoch":1,"scores":{"s":{"value":NaN,"metadata":{"a":NaN,"b":[Infinity,'
+    b'-Infinity],"c":"x","d":TEXT}}}}]'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "marked"), [(b'"NaN"', True), (b'"y:NaN"', False), (b'"\\u0000NaN"', False)]
+)
+def test_non_finite_numbers_are_read_as_inspect_reads_them(text: bytes, marked: bool) -> None:
+    """NaN and the infinities come back as floats wherever they stand, and a string that
+    holds the words stays a string: marked for the fast decoder, or, where marking would
+    break a string (or meet a string that looks marked), read by the standard library."""
+    member = NON_FINITE_SUMMARIES.replace(b"TEXT", text)
+    [item], was_marked = eval_zip._decoded(member)
+    assert was_marked == marked
+    metadata = eval_zip._thin(item.scores["s"].metadata, was_marked, [])
+    expected = json.loads(member)[0]["scores"]["s"]["metadata"]
+    assert metadata["c"] == "x" and metadata["d"] == expected["d"]
+    assert math.isnan(metadata["a"]) and metadata["b"] == [math.inf, -math.inf]
+
+
+def test_reading_a_log_leaves_the_cycle_collector_as_it_was(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paused while a log is read, running again after it, also when the read fails."""
+    seen = []
+    read = logs._read_log
+
+    def spy(location: str, readers: object) -> object:
+        seen.append(gc.isenabled())
+        if location.endswith("members.eval"):
+            raise RuntimeError("a failing read")
+        return read(location, readers)
+
+    monkeypatch.setattr(logs, "_read_log", spy)
+    for path in every_log(folder):
+        if path.endswith("members.eval"):
+            with pytest.raises(RuntimeError):
+                logs.read_log(path, READERS)
+        else:
+            logs.read_log(path, READERS)
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        logs.read_log(every_log(folder)[0], READERS)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False] * (len(every_log(folder)) + 1)

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from cot_faithfulness.core.reasoning import CotKind
 from cot_faithfulness.core.verdicts import VerdictFields
@@ -106,7 +106,7 @@ class PairRecord(VerdictFields):
     hinted_output_tokens: int | None
     reasoning_tokens: int | None
     unscorable: UnscorableReason | None = None
-    monitors: dict[str, MonitorRecord] = {}
+    monitors: dict[str, MonitorRecord] = Field(default_factory=dict)
     """Each monitor's readings of the pair, by monitor name (`-T monitor`); empty when no
     monitor ran or the answers can't be used."""
 
