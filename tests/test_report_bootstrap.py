@@ -122,3 +122,25 @@ def test_a_comparison_draws_each_side_on_the_shared_questions_alone(tmp_path):
     assert (fewer["ci_low"], fewer["ci_high"]) == pytest.approx(
         (alone["ci_low"], alone["ci_high"]), abs=1e-12
     )
+
+
+def test_cot_length_intervals_weigh_each_pair_by_its_questions_weight(tmp_path):
+    """Each draw's mean length: the pairs' lengths weighted by their questions' weights in
+    that draw, over the sum of those weights; questions shared by two hint types count
+    once per pair. Recomputed pair by pair."""
+    faithful = {"sycophancy": [("q0", 100), ("q1", 300), ("q2", 250)], "metadata": [("q0", 700)]}
+    unfaithful = {"sycophancy": [("q3", 900), ("q4", 50)], "metadata": [("q3", 400)]}
+    for hint in ("sycophancy", "metadata"):
+        pairs = [Pair(q, "A", "C", "C", verbalized=True, tokens=t) for q, t in faithful[hint]]
+        pairs += [Pair(q, "A", "C", "C", verbalized=False, tokens=t) for q, t in unfaithful[hint]]
+        write_log(tmp_path, "openai/one", hint, pairs)
+    [row] = build_report([str(tmp_path)], n_boot=500, seed=4).cot_lengths.to_dict("records")
+    for name, chosen in (("faithful", faithful), ("unfaithful", unfaithful)):
+        pairs = [pair for hint in chosen.values() for pair in hint]
+        weights = intervals._draw([q for q, _ in pairs], 500, 4)
+        lengths = np.array([t for _, t in pairs], dtype=float)
+        draws = (weights * lengths[:, None]).sum(axis=0) / weights.sum(axis=0)
+        low, high = np.percentile(draws, [2.5, 97.5])
+        assert row[f"cot_length_{name}"] == pytest.approx(lengths.mean())
+        assert row[f"cot_length_{name}_ci_low"] == pytest.approx(low, abs=1e-9)
+        assert row[f"cot_length_{name}_ci_high"] == pytest.approx(high, abs=1e-9)

@@ -46,8 +46,7 @@ COUNT_TABLE_COLUMNS = [
 ]  # fmt: skip
 
 COT_LENGTH_COLUMNS = [
-    "retained", "graded", "verbalized", "hinted_output_tokens", "cot_chars",
-    "question_key", "log", "sample_id", "epoch",
+    "retained", "graded", "verbalized", "hinted_output_tokens", "cot_chars", "question_key"
 ]  # fmt: skip
 """What the chain-of-thought lengths and their intervals read of a pair."""
 
@@ -345,10 +344,12 @@ def cot_length_table(cells: Iterable[Cell], n_boot: int, seed: int) -> pd.DataFr
 
 
 def _mean_interval(pairs: pd.DataFrame, column: str, n_boot: int, seed: int) -> tuple[float, float]:
-    """95% interval of a mean over pairs, whole questions weighted alike in each draw."""
+    """95% interval of a mean over pairs, whole questions weighted alike in each draw: each
+    draw's weighted sum of the pairs' lengths over its weighted count of pairs, summed per
+    question first (lengths are whole numbers: their sums are exact in any order)."""
     if len(pairs) < 2:
         return math.nan, math.nan
-    pairs = pairs.sort_values(["question_key", "log", "sample_id", "epoch"])  # fixed float sums
-    weights = unit_weights(pairs["question_key"].tolist(), n_boot, seed).T
-    values = pairs[column].to_numpy(dtype=np.float64)
-    return percentile_interval(weights @ values / weights.sum(axis=1))
+    per_question = pairs.groupby("question_key", sort=True)[column].agg(["sum", "count"])
+    weights = unit_weights(per_question.index.tolist(), n_boot, seed).T
+    totals = weights @ per_question.to_numpy(dtype=np.float64)
+    return percentile_interval(totals[:, 0] / totals[:, 1])
