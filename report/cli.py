@@ -22,7 +22,7 @@ from cot_faithfulness.report.hints.series import SeriesError
 from cot_faithfulness.report.logs import ReportInputError, read_suite_logs
 from cot_faithfulness.report.outputs import Report, write_files
 from cot_faithfulness.report.report import MIN_PAIRS, READERS, OptionError, report_from_rows
-from cot_faithfulness.report.row_cache import CACHE_DIR_VARIABLE, RowCache
+from cot_faithfulness.report.row_cache import CACHE_DIR_VARIABLE, LIMIT_GIB, RowCache
 from cot_faithfulness.report.terminal import WIDTH, terminal
 
 FORMATS = ("csv", "json", "md", "png")
@@ -110,6 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         "the user's cache folder",
     )
     parser.add_argument(
+        "--cache-limit",
+        type=_gib,
+        default=LIMIT_GIB,
+        metavar="GIB",
+        help=f"what the row cache may take, in GiB (default {LIMIT_GIB:g}); beyond it the "
+        "least recently used entries are removed, never those of the logs just read",
+    )
+    parser.add_argument(
         "--timings",
         action="store_true",
         help="print to the error stream how long reading, the tables and the files took",
@@ -122,7 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     started = time.perf_counter()
-    cache = None if args.cache == "off" else RowCache(refresh=args.cache == "refresh")
+    cache = (
+        None
+        if args.cache == "off"
+        else RowCache(refresh=args.cache == "refresh", limit_gib=args.cache_limit)
+    )
     try:
         references = parse_references(args.reference) if args.reference is not None else None
         suite = read_suite_logs(args.log_paths, READERS, cache)
@@ -203,6 +215,16 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _gib(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a size in GiB, such as 4 or 0.5; got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a size of 0 GiB or more, got {text}")
     return value
 
 

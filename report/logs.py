@@ -273,6 +273,8 @@ def _read_all(
             if cache is not None:
                 cache.put(files[index], result)
             progress.advance(reading)
+    if cache is not None:
+        cache.prune()
     return [results[index] for index in range(len(files))]
 
 

@@ -11,7 +11,10 @@ numbers.
 
 Entries live in the user's cache folder (`$COT_FAITHFULNESS_CACHE_DIR`, else
 `$XDG_CACHE_HOME/cot-faithfulness`, else `~/.cache/cot-faithfulness` on Linux, the
-platform's cache folder elsewhere), never beside the logs.
+platform's cache folder elsewhere), never beside the logs. A million samples take about a
+gigabyte, and every upgrade of the suite or its libraries starts new entries: after each
+report the least recently used entries beyond the limit (`--cache-limit`) are removed,
+never those of the logs that report read.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ MAGIC = b"cot-faithfulness rows 1\n"
 DIGEST = hashlib.sha256().digest_size
 CODE = ("report", "scorers", "core")
 """The package folders whose sources decide what a row holds."""
+LIBRARIES = ("inspect-ai", "msgspec", "pandas", "pydantic")
+"""The libraries whose versions decide what a row holds."""
+LIMIT_GIB = 4.0
+"""What the entries may take by default: the rows of about four million samples."""
 
 
 @dataclass(frozen=True)
@@ -61,16 +68,23 @@ class RowCache:
     """Each log's rows by its identity; `refresh` reads nothing back (every log is read)
     and writes every entry anew."""
 
-    def __init__(self, folder: Path | None = None, refresh: bool = False) -> None:
+    def __init__(
+        self, folder: Path | None = None, refresh: bool = False, limit_gib: float = LIMIT_GIB
+    ) -> None:
         self.folder = folder or cache_dir()
         self.refresh = refresh
+        self.limit = int(limit_gib * 2**30)
+        self.used: set[Path] = set()
+        """The entries this report read or wrote: never removed by `prune`."""
 
     def get(self, file: LogFile) -> Any | None:
         """The rows kept for this log as it is now, or None."""
         if self.refresh:
             return None
+        entry = self._entry(file)
         try:
-            data = self._entry(file).read_bytes()
+            data = entry.read_bytes()
+            os.utime(entry)  # used now: the last to be pruned
         except OSError:
             return None
         head, digest, payload = (
@@ -84,7 +98,10 @@ class RowCache:
             rows = pickle.loads(payload)
         except Exception:  # written by another version of a library: read the log again
             return None
-        return rows if getattr(getattr(rows, "note", None), "path", None) == file.location else None
+        if getattr(getattr(rows, "note", None), "path", None) != file.location:
+            return None
+        self.used.add(entry)
+        return rows
 
     def put(self, file: LogFile, rows: Any) -> None:
         """Keep the rows of this log; a cache folder that can't be written is passed by."""
@@ -97,6 +114,26 @@ class RowCache:
             os.replace(temporary.name, entry)
         except OSError:
             return
+        self.used.add(entry)
+
+    def prune(self) -> None:
+        """Remove the least recently used entries beyond the limit, other than those this
+        report used; entries that vanish meanwhile (another report pruning) are passed by."""
+        found = []
+        for entry in self.folder.glob("??/*.rows"):
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            found.append((stat.st_mtime, stat.st_size, entry))
+        kept = sum(size for _, size, entry in found if entry in self.used)
+        for _, size, entry in sorted(found, reverse=True):
+            if entry in self.used:
+                continue
+            if kept + size > self.limit:
+                entry.unlink(missing_ok=True)
+            else:
+                kept += size
 
     def _entry(self, file: LogFile) -> Path:
         identity = repr((file.location, file.size, file.modified, code_fingerprint()))
@@ -108,7 +145,7 @@ class RowCache:
 def code_fingerprint() -> str:
     """A digest of everything that decides what a row holds."""
     digest = hashlib.sha256()
-    for package in ("inspect-ai", "pandas", "pydantic"):
+    for package in LIBRARIES:
         digest.update(f"{package} {version(package)}\n".encode())
     digest.update(f"{platform.python_implementation()} {sys.version}\n".encode())
     root = Path(__file__).resolve().parent.parent

@@ -132,3 +132,43 @@ def test_an_entry_is_kept_only_for_the_log_it_was_read_from(tmp_path: Path) -> N
     assert cache.get(a) is not None and cache.get(b) is None
     assert cache.get(logs.LogFile(a.location, 11, 1.0)) is None
     assert cache.get(logs.LogFile(a.location, 10, 2.0)) is None
+
+
+def test_beyond_the_limit_the_least_recently_used_entries_go(tmp_path: Path) -> None:
+    """Entries of earlier reports are removed oldest use first until the rest fit the limit;
+    the entries the current report read or wrote stay, even beyond it."""
+    folder = tmp_path / "cache"
+    files = [logs.LogFile(str(tmp_path / f"{name}.eval"), 10, 1.0) for name in "abcd"]
+    earlier = RowCache(folder)
+    for file in files:
+        earlier.put(file, logs.LogRows(logs.LogNote(path=file.location)))
+    size = entries(folder)[0].stat().st_size
+    for age, file in enumerate(files):  # a used last, d first
+        os.utime(earlier._entry(file), (1000.0 - age * 100, 1000.0 - age * 100))
+    now = RowCache(folder, limit_gib=3.5 * size / 2**30)
+    assert now.get(files[3]) is not None  # d: used again now
+    now.put(logs.LogFile(str(tmp_path / "e.eval"), 10, 1.0), logs.LogRows(logs.LogNote("e")))
+    now.prune()
+    # d and e are this report's (2 sizes); of a, b, c only the most recently used fits
+    assert now.get(files[0]) is not None
+    assert now.get(files[1]) is None and now.get(files[2]) is None
+    assert len(entries(folder)) == 3
+    RowCache(folder, limit_gib=0).prune()
+    assert entries(folder) == []
+
+
+def test_the_limit_is_an_option_of_the_report(
+    tmp_path: Path, cache_folder: Path, reads: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_log(tmp_path / "one", MODEL, "metadata", PAIRS, name="a")
+    write_log(tmp_path / "two", MODEL, "metadata", PAIRS, name="b")
+    report(tmp_path / "one", capsys)
+    report(tmp_path / "two", capsys, "--cache-limit", "0")
+    assert [entry.parent.parent for entry in entries(cache_folder)] == [cache_folder]
+    assert len(entries(cache_folder)) == 1
+    report(tmp_path / "two", capsys)
+    report(tmp_path / "one", capsys)
+    assert reads == ["a.eval", "b.eval", "a.eval"]
+    with pytest.raises(SystemExit):
+        main([str(tmp_path / "one"), "--cache-limit", "-1"])
+    assert "must be a size of 0 GiB or more" in capsys.readouterr().err
