@@ -210,6 +210,8 @@ def _mixed_data(pairs: pd.DataFrame) -> list[str]:
     """Logs of one dataset that read different questions (another revision, local copy or
     seed). Pairs are matched by question id and content hash, so questions that differ
     never pair up; the warning says why fewer questions are shared than expected."""
+    if pairs.empty:
+        return []
     warnings = []
     for dataset, group in pairs[["dataset", "data_sha256", "log"]].groupby("dataset"):
         hashes = {h for h in group["data_sha256"].unique() if isinstance(h, str)}
