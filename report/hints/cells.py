@@ -102,9 +102,11 @@ def drawn_on(
     if (n_boot, seed) not in cell.sums:
         cell.sums[(n_boot, seed)] = unit_sums(cell.question_keys, cell.counts, n_boot, seed)
     every = cell.sums[(n_boot, seed)]
-    if questions is None or questions.issuperset(cell.question_keys):
+    if questions is None:
         return cell.counts, every
     kept = np.fromiter((key in questions for key in cell.question_keys), bool)
+    if kept.all():
+        return cell.counts, every
     return cell.counts[kept], subset_sums(
         cell.question_keys, cell.counts, kept, every, n_boot, seed
     )
