@@ -170,26 +170,25 @@ def _unmarked(value: Any) -> Any:
     return value
 
 
-def _thin(metadata: Any, marked: bool, large: list[bool]) -> dict[str, Any]:
+PLAIN = frozenset({str, int, float, bool, type(None)})
+"""The kinds of value that thinning leaves as they are (a string: when short and plainly
+spaced)."""
+SEPARATOR = "\x01"
+"""Joins a summary's strings so that all are checked at once."""
+_RESPACED = re.compile(rf"[^\S ]|  |^ | $|{SEPARATOR} | {SEPARATOR}")
+"""Whitespace that `textwrap.shorten` collapses: any but a single space between words,
+at either end of a joined string too. A separator inside a string can only make a plain
+string look otherwise: the value-by-value path then gives the same values, slower."""
+_MARKED = re.compile(rf"(?:^|{SEPARATOR}){MARK}")
+
+
+def _thin(metadata: dict[str, Any], marked: bool, large: list[bool]) -> dict[str, Any]:
     """Inspect's `thin_metadata` of the metadata with the numbers `_decoded` marked turned
     back. Most metadata comes through unchanged (numbers, bools, None, strings of at most
-    1 KB whose whitespace `textwrap.shorten` would not collapse) and is returned as it is;
-    otherwise value by value, other values by Inspect's function (`large` is told when one
-    was replaced)."""
-    if not isinstance(metadata, dict):
-        raise NotKnown("score metadata that is not a mapping")
-    for value in metadata.values():
-        kind = type(value)
-        if kind is str:
-            if (
-                len(value) > THIN_TEXT_WIDTH
-                or (marked and value.startswith(MARK))
-                or " ".join(value.split()) != value
-            ):
-                break
-        elif not (value is None or kind is int or kind is float or kind is bool):
-            break
-    else:
+    1 KB whose whitespace `textwrap.shorten` would not collapse) and is returned as it is,
+    asked of all its values at once; otherwise value by value, other values by Inspect's
+    function (`large` is told when one was replaced)."""
+    if _unchanged(list(metadata.values()), marked):
         return metadata
     thinned: dict[str, Any] = {}
     for key, value in metadata.items():
@@ -208,3 +207,17 @@ def _thin(metadata: Any, marked: bool, large: list[bool]) -> dict[str, Any]:
             if isinstance(thinned[key], str) and thinned[key].startswith(SHORTENED):
                 large.append(True)
     return thinned
+
+
+def _unchanged(values: list[Any], marked: bool) -> bool:
+    """Whether thinning leaves every value as it is: plain kinds only, no string over 1 KB
+    or marked, none spaced otherwise than by single spaces between words."""
+    if not PLAIN.issuperset(map(type, values)):
+        return False
+    strings = list(filter(str.__instancecheck__, values))
+    joined = SEPARATOR.join(strings)
+    if len(joined) > THIN_TEXT_WIDTH and max(map(len, strings)) > THIN_TEXT_WIDTH:
+        return False
+    if _RESPACED.search(joined):
+        return False
+    return not (marked and _MARKED.search(joined))

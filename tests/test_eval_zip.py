@@ -252,6 +252,23 @@ def test_metadata_is_thinned_as_inspect_thins_it(value: object) -> None:
     assert eval_zip._thin(metadata, False, []) == thin_metadata(metadata)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("ab \n\x01\u00a0"), max_size=6)
+        | st.text(alphabet="ab", min_size=300, max_size=1100)
+        | st.none()
+        | st.integers(),
+        max_size=6,
+    )
+)
+def test_strings_checked_all_at_once_are_thinned_as_inspect_thins_them(values: list) -> None:
+    """Several strings joined for one check: a space at the end of one and the start of the
+    next, the separator inside a string, short strings over 1 KB together."""
+    metadata = {f"k{i}": value for i, value in enumerate(values)}
+    assert eval_zip._thin(metadata, False, []) == thin_metadata(metadata)
+
+
 NON_FINITE_SUMMARIES = (
     b'[{"id":1,"epoch":1,"scores":{"s":{"value":NaN,"metadata":{"a":NaN,"b":[Infinity,'
     b'-Infinity],"c":"x","d":TEXT}}}}]'
