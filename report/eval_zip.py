@@ -153,6 +153,7 @@ def _decoded(data: bytes) -> tuple[list[_SampleSummary], bool]:
 
 
 def _marked(data: bytes) -> bytes:
+    """The member with each non-finite number after `:`, `,` or `[` as a marked string."""
     for token in (word.encode() for word in NON_FINITE):
         for before in (b":", b",", b"[") if token in data else ():
             data = data.replace(before + token, before + b'"\\u0000' + token + b'"')

@@ -118,7 +118,8 @@ class RowCache:
 
     def prune(self) -> None:
         """Remove the least recently used entries beyond the limit, other than those this
-        report used; entries that vanish meanwhile (another report pruning) are passed by."""
+        report used; entries that vanish meanwhile (another report pruning) or can't be
+        removed are passed by."""
         found = []
         for entry in self.folder.glob("??/*.rows"):
             try:
@@ -130,10 +131,13 @@ class RowCache:
         for _, size, entry in sorted(found, reverse=True):
             if entry in self.used:
                 continue
-            if kept + size > self.limit:
-                entry.unlink(missing_ok=True)
-            else:
+            if kept + size <= self.limit:
                 kept += size
+                continue
+            try:
+                entry.unlink(missing_ok=True)
+            except OSError:
+                continue
 
     def _entry(self, file: LogFile) -> Path:
         identity = repr((file.location, file.size, file.modified, code_fingerprint()))

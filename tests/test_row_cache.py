@@ -172,3 +172,23 @@ def test_the_limit_is_an_option_of_the_report(
     with pytest.raises(SystemExit):
         main([str(tmp_path / "one"), "--cache-limit", "-1"])
     assert "must be a size of 0 GiB or more" in capsys.readouterr().err
+
+
+def test_an_entry_that_cannot_be_removed_is_passed_by(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [logs.LogFile(str(tmp_path / f"{name}.eval"), 10, 1.0) for name in "ab"]
+    earlier = RowCache(tmp_path / "cache")
+    for file in files:
+        earlier.put(file, logs.LogRows(logs.LogNote(path=file.location)))
+    locked = earlier._entry(files[0])
+    unlink = Path.unlink
+
+    def refusing(path: Path, missing_ok: bool = False) -> None:
+        if path == locked:
+            raise PermissionError("read-only")
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refusing)
+    RowCache(tmp_path / "cache", limit_gib=0).prune()
+    assert entries(tmp_path / "cache") == [locked]
