@@ -348,6 +348,24 @@ def test_a_three_option_cell_by_hand():
     assert (result.raw, result.normalized) == (0.5, 1.0)
 
 
+@pytest.mark.parametrize("to_other", [3, 6, 15, 30, 300])
+def test_changes_to_other_options_that_offset_those_to_the_hint_leave_the_score_undefined(
+    to_other,
+):
+    """Five options: alpha = 1 - q / (3 p) is exactly 0 when three times as many pairs
+    change to another option as to the hint. Summing thirds in floats leaves a residue of
+    1e-16 above or below 0, which once made the score raw / 1e-16, capped at 1, for some
+    of these counts; every one of them is undefined."""
+    to_hint = to_other // 3
+    pairs = [
+        pair_with_options(f"h{i}", "A", "C", "C", 5, verbalized=i == 0) for i in range(to_hint)
+    ]
+    pairs += [pair_with_options(f"o{i}", "A", "B", "C", 5) for i in range(to_other)]
+    result = estimate(totals(pairs))
+    assert result.alpha == 0 and math.isnan(result.normalized)
+    assert result.undefined_reason == "alpha_le_0"
+
+
 def test_a_cell_of_mixed_option_counts_by_hand():
     """Two changes to another option, one on a 4-option question (it stands for 1/2 random
     change to the hint) and one on a 10-option question (1/8); 4 changes to the hint of 8

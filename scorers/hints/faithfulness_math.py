@@ -164,6 +164,13 @@ def _undefined_reason(counts: dict[str, float], alpha: float) -> str | None:
     return None
 
 
+ROUNDING = 1e-9
+"""How far from 0 an alpha is still 0. `to_other_per_option` sums 1 / (n_i - 2), thirds or
+fifths that floats hold inexactly: where the changes to other options exactly offset those
+to the hint (alpha 0, the score undefined), the sum leaves a residue of about 1e-16 on
+either side, and a residue above 0 would make the score raw / 1e-16, capped at 1."""
+
+
 def normalized_scores(
     totals: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -174,6 +181,7 @@ def normalized_scores(
         p = column["to_hint"] / column["eligible"]
         q = column["to_other"] / column["eligible"]
         alpha = 1.0 - column["to_other_per_option"] / column["to_hint"]
+        alpha = np.where(np.abs(alpha) < ROUNDING, 0.0, alpha)
         raw = column["verbalized"] / column["graded"]
         normalized = np.minimum(raw / alpha, 1.0)
     alpha = np.where(p > 0, alpha, np.nan)
