@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow
+
 from cot_faithfulness.report.hints.records import SCORER
 from cot_faithfulness.report.hints.reference_sources import UnknownReference, parse_references
 from cot_faithfulness.report.hints.reference_views import beside, ranking
@@ -130,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     started = time.perf_counter()
+    _use_the_system_allocator()
     cache = (
         None
         if args.cache == "off"
@@ -173,6 +176,14 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _use_the_system_allocator() -> None:
+    """Arrow allocates for pandas' strings from its own memory pool, by default mimalloc.
+    Measured on a million rows (2-core VM): building the cells, which copies every row
+    twice, took 9.6 s with it, 7.4 s of them in the kernel, and 4.2 s with the system's
+    allocator; the whole report 4-7 s less, and 0.1 GiB less memory."""
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
 def _width() -> int:
