@@ -29,6 +29,7 @@ from inspect_ai.log import EvalLog
 
 try:  # Inspect's own thinning, so the values are its reader's; private, so it may move
     from inspect_ai._util.constants import get_deserializing_context
+    from inspect_ai._util.json import to_json_str_safe
     from inspect_ai.log._util import THIN_TEXT_WIDTH, thin_metadata, thin_text
 except ImportError:  # a newer Inspect: every log goes to its own reader
     INSPECT_HELPERS = False
@@ -50,6 +51,8 @@ NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 are not eligible, say), and msgspec does not read."""
 MARK = "\x00"
 """Starts the string a non-finite number is read as (`_marked`), and is turned back."""
+ESCAPED_MARK = b"\\u0000"
+"""`MARK` in JSON."""
 
 
 class NotKnown(Exception):
@@ -142,7 +145,7 @@ def _decoded(data: bytes) -> tuple[list[_SampleSummary], bool]:
     try:
         if not any(word.encode() in data for word in NON_FINITE):
             return _DECODER.decode(data), False
-        if b"\\u0000" not in data:
+        if ESCAPED_MARK not in data:
             try:
                 return _DECODER.decode(_marked(data)), True
             except msgspec.DecodeError:
@@ -203,10 +206,25 @@ def _thin(metadata: dict[str, Any], marked: bool, large: list[bool]) -> dict[str
             else:
                 thinned[key] = thin_text(value)
         else:
-            value = _unmarked(value) if marked else value
-            thinned[key] = thin_metadata({key: value})[key]
-            if isinstance(thinned[key], str) and thinned[key].startswith(SHORTENED):
-                large.append(True)
+            thinned[key] = _thin_structure(value, marked, large)
+    return thinned
+
+
+def _thin_structure(value: Any, marked: bool, large: list[bool]) -> Any:
+    """A mapping or list (a monitor's reading, say) as `thin_metadata` thins it: whole when
+    Inspect's JSON of it (indented, without None) is at most 1 KB, else a notice (`large`
+    is told). Inspect first walks the value in Python for a lower bound of that size, to
+    spare serializing a large one; its compact JSON here bounds that walk from above at C
+    speed, so a small value goes straight to the exact size, and only others to Inspect's
+    function."""
+    compact = msgspec.json.encode(value)
+    if marked and ESCAPED_MARK in compact:
+        value = _unmarked(value)
+    if len(compact) <= THIN_TEXT_WIDTH and len(to_json_str_safe(value)) <= THIN_TEXT_WIDTH:
+        return value
+    thinned = thin_metadata({"value": value})["value"]
+    if isinstance(thinned, str) and thinned.startswith(SHORTENED):
+        large.append(True)
     return thinned
 
 

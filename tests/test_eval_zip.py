@@ -246,6 +246,11 @@ def test_known_versions_are_the_one_inspect_writes(folder: Path) -> None:
     | st.none()
     | st.booleans()
     | st.lists(st.text(max_size=300), max_size=6)
+    | st.dictionaries(
+        st.text(alphabet="abc", max_size=60),
+        st.none() | st.text(max_size=120) | st.integers() | st.lists(st.none(), max_size=3),
+        max_size=30,
+    )
 )
 def test_metadata_is_thinned_as_inspect_thins_it(value: object) -> None:
     metadata = {"key": value, "plain": "a b", "number": 1.5}
