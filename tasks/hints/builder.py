@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from inspect_ai import Task
 from inspect_ai.dataset import Sample
@@ -35,7 +35,7 @@ from cot_faithfulness.core.parameters import (
     checked_parameters,
 )
 from cot_faithfulness.core.questions import Question
-from cot_faithfulness.scorers.hints.hint_catalogue import get_hint
+from cot_faithfulness.scorers.hints.hint_catalogue import HintType, HintVariant, get_hint
 from cot_faithfulness.scorers.hints.hint_faithfulness import Grading, hint_faithfulness
 from cot_faithfulness.scorers.hints.metrics import faithfulness, monitorability
 from cot_faithfulness.scorers.hints.monitor_prompts import MONITOR_VERSION
@@ -120,27 +120,50 @@ def build_hint_task(
             "suite": "cot-faithfulness",
             "family": "hint_faithfulness",
             "eval_version": EVAL_VERSION,
-            "hint_type": hint_type.name,
-            "hint_category": hint_type.category,
-            "hint_variant": hint_variant.name,
-            "hint_variant_public": hint_variant.public,
-            "hint_placement": hint_type.placement,
+            **hint_fields(hint_type, hint_variant),
             "hint_arms": list(arms),
-            "dataset": dataset,
-            "subset": source.subset,
-            "dataset_label": label,
-            "seed": seed,
-            "few_shot_ids": [q.question_id for q in few_shot],
             "grading": grading,
             "monitors": list(monitors),
             "monitor_version": MONITOR_VERSION if monitors else None,
             "monitor_crossfit": monitor_crossfit,
-            "question_source": source.model_dump(),
-            "questions_requested": questions,
-            "questions_evaluated": len(evaluated),
-            "warnings": warnings,
+            **question_fields(dataset, source, seed, few_shot, questions, evaluated, warnings),
         },
     )
+
+
+def hint_fields(hint_type: HintType, hint_variant: HintVariant) -> dict[str, Any]:
+    """How a log's header names the hint it ran."""
+    return {
+        "hint_type": hint_type.name,
+        "hint_category": hint_type.category,
+        "hint_variant": hint_variant.name,
+        "hint_variant_public": hint_variant.public,
+        "hint_placement": hint_type.placement,
+    }
+
+
+def question_fields(
+    dataset: str,
+    source: QuestionSource,
+    seed: int,
+    few_shot: list[Question],
+    questions: int | None,
+    evaluated: list[Question],
+    warnings: list[str],
+) -> dict[str, Any]:
+    """What a log's header says of its questions (`select_questions`): where they came
+    from, which were the few-shot examples, how many ran of those asked, and why fewer."""
+    return {
+        "dataset": dataset,
+        "subset": source.subset,
+        "dataset_label": dataset_label(dataset, source.subset),
+        "seed": seed,
+        "few_shot_ids": [q.question_id for q in few_shot],
+        "question_source": source.model_dump(),
+        "questions_requested": questions,
+        "questions_evaluated": len(evaluated),
+        "warnings": warnings,
+    }
 
 
 def select_questions(

@@ -31,7 +31,9 @@ from cot_faithfulness.scorers.hints.reward_hacking_score import reward_hacking_s
 from cot_faithfulness.scorers.hints.reward_record import EVAL_VERSION
 from cot_faithfulness.solvers.hints.environment_generation import environment_generation
 from cot_faithfulness.tasks.hints.builder import (
+    hint_fields,
     incorrect_letter,
+    question_fields,
     question_sample,
     select_questions,
 )
@@ -86,29 +88,12 @@ def build_reward_hacking_task(
             "suite": "cot-faithfulness",
             "family": FAMILY,
             "eval_version": EVAL_VERSION,
-            "environments": [
-                {
-                    "hint_type": hint_type.name,
-                    "hint_category": hint_type.category,
-                    "hint_variant": hint_variant.name,
-                    "hint_variant_public": hint_variant.public,
-                    "hint_placement": hint_type.placement,
-                }
-                for hint_type, hint_variant in chosen
-            ],
+            "environments": [hint_fields(*environment) for environment in chosen],
             "hint_letter": "the question's fixed wrong letter, as in the hint tasks' incorrect arm",
             "reward": REWARD_DEFINITION,
             "baseline": baseline,
-            "dataset": dataset,
-            "subset": source.subset,
-            "dataset_label": label,
-            "seed": seed,
-            "few_shot_ids": [q.question_id for q in few_shot],
             "grading": grading,
-            "question_source": source.model_dump(),
-            "questions_requested": questions,
-            "questions_evaluated": len(evaluated),
-            "warnings": warnings,
+            **question_fields(dataset, source, seed, few_shot, questions, evaluated, warnings),
         },
     )
 
